@@ -1,0 +1,28 @@
+/** Public shape of the local Functions + Durable host (see devhost/host.ts). */
+export interface ClockOptions {
+  /** Virtual seconds per real second (1 = real time). Durable timers and `currentUtcDateTime` follow it. */
+  scale?: number;
+  /** When nothing is runnable, jump the clock to the next durable timer (time-skipping, for tests and demos). */
+  autoSkip?: boolean;
+}
+
+export interface HostOptions {
+  /** Folder of an Azure Functions v4 Node app (its package.json `main` is loaded; globs allowed). */
+  appDir: string;
+  /** TCP port on 127.0.0.1; 0 picks a free one. */
+  port?: number;
+  /** Folder for the persisted task hub; without it state lives in memory. */
+  dataDir?: string;
+  /** App settings handed to the app through process.env (like local.settings.json `Values`). */
+  settings?: Record<string, string>;
+  clock?: ClockOptions;
+  /** Where host and app logs go (default: stdout). */
+  log?: (line: string) => void;
+}
+
+export interface RunningHost {
+  /** e.g. http://127.0.0.1:7071 */
+  url: string;
+  port: number;
+  stop(): Promise<void>;
+}
