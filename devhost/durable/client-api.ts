@@ -1,0 +1,194 @@
+/**
+ * The Durable Functions HTTP API (what `df.getClient(context)` calls through `rpcBaseUrl`, and what the links of
+ * `createCheckStatusResponse` point at under /runtime/webhooks/durabletask/). Paths are relative to that base.
+ */
+import { EventType, fromJsonText, toJsonText } from './history';
+import { terminalStatuses, type Instance, type RuntimeStatus } from './model';
+import type { DurableEngine } from './engine';
+import { findFunction } from './sdk-bridge';
+
+export interface ApiRequest {
+  method: string;
+  /** Path below the durabletask base, e.g. `instances/abc/raiseEvent/Approval`. */
+  path: string;
+  query: URLSearchParams;
+  headers: Record<string, string | undefined>;
+  body: Buffer;
+}
+
+export interface ApiResponse {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+const runtimeStatuses: RuntimeStatus[] = ['Pending', 'Running', 'Completed', 'ContinuedAsNew', 'Failed', 'Terminated', 'Suspended'];
+const pageSize = 100;
+
+function problem(status: number, detail: string): ApiResponse {
+  return { status, body: { message: detail }, headers: {} };
+}
+
+function readJsonBody(body: Buffer): unknown {
+  if (body.length === 0) return undefined;
+  return JSON.parse(body.toString('utf8'));
+}
+
+export interface ManagementUrls {
+  id: string;
+  statusQueryGetUri: string;
+  [key: string]: string;
+}
+
+export function managementUrls(baseUrl: string, taskHub: string, instanceId: string): ManagementUrls {
+  const root = `${baseUrl}/runtime/webhooks/durabletask/instances/${encodeURIComponent(instanceId)}`;
+  const common = `taskHub=${encodeURIComponent(taskHub)}&connection=Storage&code=local`;
+  return {
+    id: instanceId,
+    statusQueryGetUri: `${root}?${common}`,
+    sendEventPostUri: `${root}/raiseEvent/{eventName}?${common}`,
+    terminatePostUri: `${root}/terminate?reason={text}&${common}`,
+    rewindPostUri: `${root}/rewind?reason={text}&${common}`,
+    purgeHistoryDeleteUri: `${root}?${common}`,
+    restartPostUri: `${root}/restart?${common}`,
+    suspendPostUri: `${root}/suspend?reason={text}&${common}`,
+    resumePostUri: `${root}/resume?reason={text}&${common}`,
+  };
+}
+
+export function statusOf(engine: DurableEngine, instance: Instance, query: URLSearchParams): Record<string, unknown> {
+  const status: Record<string, unknown> = {
+    name: instance.name,
+    instanceId: instance.instanceId,
+    runtimeStatus: instance.status,
+    input: query.get('showInput') === 'false' ? null : fromJsonText(instance.input),
+    customStatus: fromJsonText(instance.customStatus),
+    output: fromJsonText(instance.output),
+    createdTime: instance.createdTime,
+    lastUpdatedTime: instance.lastUpdatedTime,
+  };
+  if (instance.warning) status.hostWarning = instance.warning;
+  if (query.get('showHistory') === 'true') {
+    const withOutput = query.get('showHistoryOutput') === 'true';
+    status.historyEvents = engine.store.history(instance.instanceId).map((e) => {
+      const { EventType: type, IsPlayed: _played, Result, Input, ...rest } = e;
+      return { EventType: EventType[type], ...rest, ...(withOutput ? { Result: fromJsonText(Result), Input: fromJsonText(Input) } : {}) };
+    });
+  }
+  return status;
+}
+
+function isRunning(instance: Instance): boolean {
+  return !terminalStatuses.includes(instance.status);
+}
+
+export class DurableHttpApi {
+  constructor(
+    private readonly engine: DurableEngine,
+    private readonly baseUrl: string,
+    private readonly taskHub: string,
+  ) {}
+
+  handle(req: ApiRequest): ApiResponse {
+    const parts = req.path.split('/').filter(Boolean).map(decodeURIComponent);
+    const [root, id, op, arg] = parts;
+    try {
+      if (root === 'orchestrators' && req.method === 'POST' && id) return this.#start(id, op, req);
+      if (root === 'instances' && !id && req.method === 'GET') return this.#list(req);
+      if (root === 'instances' && !id && req.method === 'DELETE') return this.#purgeBy(req);
+      if (root === 'instances' && id) {
+        const instance = this.engine.store.instances.get(id);
+        if (req.method === 'GET' && !op) {
+          if (!instance) return { status: 404, body: null };
+          const running = isRunning(instance);
+          const status = statusOf(this.engine, instance, req.query);
+          return { status: running ? 202 : 200, body: status, headers: running ? { Location: managementUrls(this.baseUrl, this.taskHub, id).statusQueryGetUri, 'Retry-After': '1' } : {} };
+        }
+        if (req.method === 'DELETE' && !op) {
+          const deleted = this.engine.purge([id]);
+          return deleted ? { status: 200, body: { instancesDeleted: deleted } } : problem(404, `No completed instance '${id}' to purge.`);
+        }
+        if (req.method === 'POST' && op) return this.#operate(instance, id, op, arg, req);
+      }
+      return problem(404, `Unknown durable API path '${req.method} ${req.path}'.`);
+    } catch (err) {
+      if (err instanceof SyntaxError) return problem(400, `The request body is not valid JSON: ${err.message}`);
+      throw err;
+    }
+  }
+
+  #start(name: string, instanceId: string | undefined, req: ApiRequest): ApiResponse {
+    if (!findFunction(name, 'orchestrationTrigger')) return problem(400, `The function '${name}' doesn't exist, is disabled, or is not an orchestrator function.`);
+    const existing = instanceId ? this.engine.store.instances.get(instanceId) : undefined;
+    if (existing && isRunning(existing)) {
+      return problem(409, `An orchestration instance with ID '${instanceId}' already exists and is ${existing.status}.`);
+    }
+    const instance = this.engine.startNew(name, instanceId, readJsonBody(req.body));
+    const urls = managementUrls(this.baseUrl, this.taskHub, instance.instanceId);
+    return { status: 202, body: urls, headers: { Location: urls.statusQueryGetUri } };
+  }
+
+  #operate(instance: Instance | undefined, id: string, op: string, arg: string | undefined, req: ApiRequest): ApiResponse {
+    if (!instance) return problem(404, `No instance with ID '${id}'.`);
+    if (!isRunning(instance)) return problem(410, `Instance '${id}' is ${instance.status}.`);
+    const reason = req.query.get('reason') ?? '';
+    switch (op) {
+      case 'raiseEvent':
+        if (!arg) return problem(400, 'raiseEvent needs an event name.');
+        this.engine.send(id, EventType.EventRaised, { Name: arg, Input: toJsonText(readJsonBody(req.body) ?? null) });
+        return { status: 202 };
+      case 'terminate':
+        this.engine.send(id, EventType.ExecutionTerminated, { Input: toJsonText(reason) });
+        return { status: 202 };
+      case 'suspend':
+        this.engine.send(id, EventType.ExecutionSuspended, { Reason: reason });
+        return { status: 202 };
+      case 'resume':
+        this.engine.send(id, EventType.ExecutionResumed, { Reason: reason });
+        return { status: 202 };
+      default:
+        return problem(501, `'${op}' is not supported by the devhost.`);
+    }
+  }
+
+  #filtered(query: URLSearchParams): Instance[] {
+    const statuses = query.get('runtimeStatus')?.split(',').filter(Boolean);
+    for (const s of statuses ?? []) if (!runtimeStatuses.includes(s as RuntimeStatus)) throw new RangeError(`Unknown runtimeStatus '${s}'.`);
+    const from = query.get('createdTimeFrom');
+    const to = query.get('createdTimeTo');
+    const prefix = query.get('instanceIdPrefix');
+    return [...this.engine.store.instances.values()].filter(
+      (i) =>
+        (!statuses || statuses.includes(i.status)) &&
+        (!from || Date.parse(i.createdTime) >= Date.parse(from)) &&
+        (!to || Date.parse(i.createdTime) <= Date.parse(to)) &&
+        (!prefix || i.instanceId.startsWith(prefix)),
+    );
+  }
+
+  #list(req: ApiRequest): ApiResponse {
+    let matching: Instance[];
+    try {
+      matching = this.#filtered(req.query);
+    } catch (err) {
+      return problem(400, (err as Error).message);
+    }
+    const start = Number(req.headers['x-ms-continuation-token'] ?? 0) || 0;
+    const top = Number(req.query.get('top') ?? pageSize) || pageSize;
+    const page = matching.slice(start, start + top);
+    const headers: Record<string, string> = {};
+    if (start + top < matching.length) headers['x-ms-continuation-token'] = String(start + top);
+    return { status: 200, body: page.map((i) => statusOf(this.engine, i, req.query)), headers };
+  }
+
+  #purgeBy(req: ApiRequest): ApiResponse {
+    let matching: Instance[];
+    try {
+      matching = this.#filtered(req.query);
+    } catch (err) {
+      return problem(400, (err as Error).message);
+    }
+    const deleted = this.engine.purge(matching.map((i) => i.instanceId));
+    return deleted ? { status: 200, body: { instancesDeleted: deleted } } : problem(404, 'No completed instances matched.');
+  }
+}

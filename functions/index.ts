@@ -1,0 +1,41 @@
+/**
+ * The app's one wiring point (package.json `main`): reads the settings once, builds the adapters and
+ * registers every function. Nothing else in the app reads process.env.
+ */
+import { app } from '@azure/functions';
+import { DefaultAzureCredential, type TokenCredential } from '@azure/identity';
+import { createBlobHealthProbe } from '../adapters/blob/blob-health-probe';
+import { createBlobServiceClient } from '../adapters/blob/blob-service-client';
+import { createCosmosClient } from '../adapters/cosmos/cosmos-client';
+import { createCosmosHealthProbe } from '../adapters/cosmos/cosmos-health-probe';
+import { readAppVersion } from './app-version';
+import { readConfig } from './config';
+import { createHealthHandler } from './health';
+
+const config = readConfig(process.env);
+
+// Built only when some connection has no secret configured (in Azure: the Function App's managed identity).
+let credential: TokenCredential | undefined;
+const identity = (): TokenCredential => (credential ??= new DefaultAzureCredential());
+
+const blobService = createBlobServiceClient(
+  'connectionString' in config.blob ? config.blob : { serviceUrl: config.blob.serviceUrl, credential: identity() },
+);
+const cosmos = createCosmosClient(
+  config.cosmos.key !== undefined
+    ? { endpoint: config.cosmos.endpoint, key: config.cosmos.key }
+    : { endpoint: config.cosmos.endpoint, credential: identity() },
+);
+
+app.http('health', {
+  methods: ['GET'],
+  authLevel: 'anonymous',
+  route: 'health',
+  handler: createHealthHandler({
+    version: readAppVersion(),
+    probes: {
+      blob: createBlobHealthProbe(blobService),
+      cosmos: createCosmosHealthProbe(cosmos, config.cosmos.database),
+    },
+  }),
+});

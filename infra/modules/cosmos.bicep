@@ -1,0 +1,37 @@
+// Serverless Cosmos DB (NoSQL) account and the app's database. Keys are disabled: data access goes through
+// Entra ID and a Cosmos data-plane role (modules/role-assignments.bicep).
+param name string
+param location string
+param tags object
+param databaseName string
+
+resource account 'Microsoft.DocumentDB/databaseAccounts@2024-05-15' = {
+  name: name
+  location: location
+  tags: tags
+  kind: 'GlobalDocumentDB'
+  properties: {
+    databaseAccountOfferType: 'Standard'
+    // Serverless accounts are single-region; the app's client turns endpoint discovery off accordingly.
+    locations: [
+      { locationName: location, failoverPriority: 0, isZoneRedundant: false }
+    ]
+    capabilities: [
+      { name: 'EnableServerless' }
+    ]
+    consistencyPolicy: { defaultConsistencyLevel: 'Session' }
+    disableLocalAuth: true
+    minimalTlsVersion: 'Tls12'
+  }
+}
+
+resource database 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases@2024-05-15' = {
+  parent: account
+  name: databaseName
+  properties: {
+    resource: { id: databaseName }
+  }
+}
+
+output name string = account.name
+output endpoint string = account.properties.documentEndpoint

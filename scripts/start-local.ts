@@ -1,0 +1,102 @@
+/**
+ * `npm start`: the whole service on this machine with nothing but npm — Azurite, the Cosmos stand-in and the
+ * local Functions host running the app — until Ctrl-C.
+ *
+ *   node dist/scripts/start-local.js [--port 7071] [--data <dir>]
+ *
+ * With --data, blobs and durable task hub state survive restarts; Cosmos stand-in data does not (in memory only).
+ */
+import path from 'node:path';
+import { Command, InvalidArgumentError } from 'commander';
+import { startHost } from '../devhost/host';
+import { startAzurite } from '../devhost/standins/azurite';
+import { startCosmos } from '../devhost/standins/cosmos';
+import { findRepoRoot, readLocalSettings } from './local-settings';
+import { provisionLocal } from './provision-local';
+
+interface Options {
+  port: number;
+  data?: string;
+}
+
+type Stop = () => Promise<void>;
+
+function parsePort(value: string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InvalidArgumentError('must be 0..65535');
+  return port;
+}
+
+async function main(): Promise<void> {
+  const options = new Command('start-local')
+    .description('Run the OTA update service locally (Functions host, Azurite, Cosmos stand-in)')
+    .option('--port <port>', 'HTTP port of the Functions host (0: any free port)', parsePort, 7071)
+    .option('--data <dir>', 'keep blobs and durable state in this folder across restarts')
+    .parse()
+    .opts<Options>();
+
+  const repoRoot = findRepoRoot();
+  const dataDir = options.data === undefined ? undefined : path.resolve(options.data);
+  // Stopped newest first: the host before the stand-ins it talks to.
+  const running: Stop[] = [];
+  const stopAll = async (): Promise<void> => {
+    for (const stop of running.splice(0).reverse()) {
+      await stop().catch((err: unknown) => console.error('stop failed:', err));
+    }
+  };
+
+  try {
+    // Both start together; whichever started is stopped again if the other failed.
+    const [azuriteStart, cosmosStart] = await Promise.allSettled([
+      startAzurite({ location: dataDir && path.join(dataDir, 'azurite') }),
+      startCosmos(),
+    ]);
+    for (const started of [azuriteStart, cosmosStart]) {
+      if (started.status === 'fulfilled') running.push(started.value.stop);
+    }
+    if (azuriteStart.status === 'rejected') throw azuriteStart.reason;
+    if (cosmosStart.status === 'rejected') throw cosmosStart.reason;
+    const azurite = azuriteStart.value;
+    const cosmos = cosmosStart.value;
+
+    const settings: Record<string, string> = {
+      ...readLocalSettings(repoRoot),
+      AzureWebJobsStorage: azurite.connectionString,
+      BLOB_CONNECTION_STRING: azurite.connectionString,
+      BLOB_SERVICE_URL: azurite.blobEndpoint,
+      COSMOS_ENDPOINT: cosmos.endpoint,
+      COSMOS_KEY: cosmos.key,
+    };
+    // Without a database name the app itself refuses to start and names the missing setting.
+    if (settings.COSMOS_DATABASE) {
+      await provisionLocal({ endpoint: cosmos.endpoint, key: cosmos.key, database: settings.COSMOS_DATABASE });
+    }
+
+    const host = await startHost({
+      appDir: repoRoot,
+      port: options.port,
+      dataDir: dataDir && path.join(dataDir, 'taskhub'),
+      settings,
+    });
+    running.push(() => host.stop());
+
+    console.log(`OTA update service running: ${host.url}/api/health`);
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+
+  let stopping = false;
+  const shutdown = (): void => {
+    if (stopping) return;
+    stopping = true;
+    void stopAll().then(() => process.exit(0));
+  };
+  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', shutdown);
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

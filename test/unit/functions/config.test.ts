@@ -1,0 +1,36 @@
+import { ConfigError, readConfig } from '../../../functions/config';
+
+describe('readConfig', () => {
+  it('uses the secrets when they are set', () => {
+    const config = readConfig({
+      BLOB_CONNECTION_STRING: 'UseDevelopmentStorage=true',
+      COSMOS_ENDPOINT: 'http://127.0.0.1:8081/',
+      COSMOS_KEY: 'a2V5',
+      COSMOS_DATABASE: 'ota',
+    });
+
+    expect(config).toEqual({
+      blob: { connectionString: 'UseDevelopmentStorage=true' },
+      cosmos: { endpoint: 'http://127.0.0.1:8081/', key: 'a2V5', database: 'ota' },
+    });
+  });
+
+  it('treats empty secrets as "use the managed identity" (how Azure sets them)', () => {
+    const config = readConfig({
+      BLOB_CONNECTION_STRING: '',
+      BLOB_SERVICE_URL: 'https://acct.blob.core.windows.net',
+      COSMOS_ENDPOINT: 'https://acct.documents.azure.com:443/',
+      COSMOS_KEY: ' ',
+      COSMOS_DATABASE: 'ota',
+    });
+
+    expect(config.blob).toEqual({ serviceUrl: 'https://acct.blob.core.windows.net' });
+    expect(config.cosmos.key).toBeUndefined();
+  });
+
+  it('names every missing setting at once', () => {
+    expect(() => readConfig({ COSMOS_DATABASE: 'ota' })).toThrow(
+      new ConfigError('Missing app settings: BLOB_SERVICE_URL, COSMOS_ENDPOINT'),
+    );
+  });
+});
