@@ -25,6 +25,12 @@ module.exports = tseslint.config(
     },
   },
   {
+    files: ['test/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'off',
+    },
+  },
+  {
     files: ['domain/**/*.ts', 'orchestrations/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', impure],

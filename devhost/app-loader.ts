@@ -2,6 +2,7 @@
 import Module from 'node:module';
 import fs from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import fg from 'fast-glob';
 
 const coreModulePath = require.resolve('./functions-core');
@@ -51,11 +52,8 @@ export function describeApp(appDir: string): AppFolder {
 /** Requires every entry file (their top-level `app.*` calls register the functions). */
 export async function loadApp(app: AppFolder): Promise<void> {
   provideFunctionsCore();
-  for (const file of app.entryFiles) {
-    if (file.endsWith('.mjs')) {
-      await import(file);
-    } else {
-      require(file);
-    }
-  }
+  for (const file of app.entryFiles) await importNative(pathToFileURL(file).href);
 }
+
+// A real import() (TypeScript would compile a literal one to require), so ESM apps load as well as CommonJS ones.
+const importNative = new Function('specifier', 'return import(specifier)') as (specifier: string) => Promise<unknown>;

@@ -74,6 +74,8 @@ export function statusOf(engine: DurableEngine, instance: Instance, query: URLSe
       const { EventType: type, IsPlayed: _played, Result, Input, ...rest } = e;
       return { EventType: EventType[type], ...rest, ...(withOutput ? { Result: fromJsonText(Result), Input: fromJsonText(Input) } : {}) };
     });
+    // The HTTP API's name is historyEvents; the durable-functions client reads `history`.
+    status.history = status.historyEvents;
   }
   return status;
 }
