@@ -17,7 +17,7 @@ const nondeterministic = [
 ];
 
 module.exports = tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'test/fixtures/**', '*.js'] },
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'test/fixtures/**', 'bench/fixture-app/**', '*.js'] },
   ...tseslint.configs.recommended,
   {
     rules: {

@@ -113,6 +113,8 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       return sendJson(res, 200, { now: clock.now().toISOString(), scale: clock.scale, autoSkip: options.clock?.autoSkip ?? false });
     }
     if (path === '/admin/host/clock/advance' && method === 'POST') return advanceClock(body, res);
+    if (path === '/admin/host/metrics' && method === 'GET') return sendJson(res, 200, engine.metrics());
+    if (path === '/admin/host/metrics/reset' && method === 'POST') return sendJson(res, 200, engine.resetMetrics());
     if (path === '/admin/functions' && method === 'GET') {
       return sendJson(res, 200, [...registry.functions.values()].map((fn) => ({ name: fn.metadata.name, trigger: triggerBindingOf(fn)[1] })));
     }

@@ -28,9 +28,9 @@ export class DurableEngine {
   #idleHandle: NodeJS.Timeout | undefined;
   #stopped = false;
   #messageCounter = 0;
-  /** Measured episode durations (ms), for the benchmark. */
-  readonly episodeDurations: number[] = [];
-  activitiesCompleted = 0;
+  /** Episode durations (ms) and activity count since the last reset, for `/admin/host/metrics`. */
+  #episodeDurations: number[] = [];
+  #activitiesCompleted = 0;
   /** Things outside the engine that count as busy for time-skipping (e.g. HTTP requests in flight). */
   externalBusy = 0;
 
@@ -73,6 +73,26 @@ export class DurableEngine {
 
   nextMessageId(kind: string): string {
     return `${kind}|${Date.now().toString(36)}|${(this.#messageCounter++).toString(36)}`;
+  }
+
+  metrics(): Record<string, number> {
+    const sorted = [...this.#episodeDurations].sort((a, b) => a - b);
+    const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
+    return {
+      episodes: sorted.length,
+      episodeMsMedian: at(0.5),
+      episodeMsP99: at(0.99),
+      episodeMsMax: sorted[sorted.length - 1] ?? 0,
+      activitiesCompleted: this.#activitiesCompleted,
+      instances: this.store.instances.size,
+      rssBytes: process.memoryUsage().rss,
+    };
+  }
+
+  resetMetrics(): Record<string, number> {
+    this.#episodeDurations = [];
+    this.#activitiesCompleted = 0;
+    return this.metrics();
   }
 
   // ---- client operations -------------------------------------------------------------------------------
@@ -168,7 +188,7 @@ export class DurableEngine {
       warn: (message) => this.#options.log('warning', message),
     });
     await episode.run(this.store.history(instanceId), deliver);
-    this.episodeDurations.push(performance.now() - started);
+    if (this.#episodeDurations.length < 1_000_000) this.#episodeDurations.push(performance.now() - started);
     this.commit(merge(merge(consumed, control.tx), episode.tx));
   }
 
@@ -232,7 +252,7 @@ export class DurableEngine {
     const event = outcome.ok
       ? historyEvent(EventType.TaskCompleted, now, { TaskScheduledId: item.taskScheduledId, Result: outcome.result })
       : historyEvent(EventType.TaskFailed, now, { TaskScheduledId: item.taskScheduledId, Reason: outcome.reason, Details: outcome.details });
-    this.activitiesCompleted++;
+    this.#activitiesCompleted++;
     this.commit({
       removeActivities: [item.id],
       addMessages: [{ id: `${item.id}|result`, instanceId: item.instanceId, executionId: item.executionId, event }],
