@@ -6,6 +6,7 @@ import { EventType, fromJsonText, toJsonText } from './history';
 import { terminalStatuses, type Instance, type RuntimeStatus } from './model';
 import type { DurableEngine } from './engine';
 import { findFunction } from './sdk-bridge';
+import { entityIdOf } from './entity-batch';
 
 export interface ApiRequest {
   method: string;
@@ -96,6 +97,7 @@ export class DurableHttpApi {
     const [root, id, op, arg] = parts;
     try {
       if (root === 'orchestrators' && req.method === 'POST' && id) return this.#start(id, op, req);
+      if (root === 'entities' && id && op !== undefined) return this.#entity(id, op, req);
       if (root === 'instances' && !id && req.method === 'GET') return this.#list(req);
       if (root === 'instances' && !id && req.method === 'DELETE') return this.#purgeBy(req);
       if (root === 'instances' && id) {
@@ -128,6 +130,20 @@ export class DurableHttpApi {
     const instance = this.engine.startNew(name, instanceId, readJsonBody(req.body));
     const urls = managementUrls(this.baseUrl, this.taskHub, instance.instanceId);
     return { status: 202, body: urls, headers: { Location: urls.statusQueryGetUri } };
+  }
+
+  #entity(name: string, key: string, req: ApiRequest): ApiResponse {
+    if (!findFunction(name, 'entityTrigger')) return problem(404, `No entity function named '${name}'.`);
+    const entityId = entityIdOf(name, key);
+    if (req.method === 'GET') {
+      const record = this.engine.store.entities.get(entityId);
+      return record?.exists ? { status: 200, body: fromJsonText(record.state) } : problem(404, `Entity ${entityId} has no state.`);
+    }
+    if (req.method !== 'POST') return problem(405, `${req.method} is not allowed on entities.`);
+    const operation = req.query.get('op');
+    if (!operation) return problem(400, "Signalling an entity needs the operation in the 'op' query parameter.");
+    this.engine.signalEntity(entityId, operation, req.body.length ? req.body.toString('utf8') : undefined);
+    return { status: 202 };
   }
 
   #operate(instance: Instance | undefined, id: string, op: string, arg: string | undefined, req: ApiRequest): ApiResponse {

@@ -7,6 +7,7 @@ import { EventType, historyEvent, toJsonText } from './history';
 import { HostClock } from './clock';
 import { terminalStatuses, type ActivityWorkItem, type Instance, type OrchestratorMessage, type TimerItem, type Transaction } from './model';
 import { Episode, newInstance, startMessage } from './orchestration-episode';
+import { parseEntityId, runEntityBatch, signalMessage } from './entity-batch';
 import { runActivity, runOrchestrator } from './sdk-bridge';
 import type { TaskHubStore } from './task-hub-store';
 
@@ -110,6 +111,10 @@ export class DurableEngine {
     this.commit({ addMessages: [{ id: this.nextMessageId('client'), instanceId, event }] });
   }
 
+  signalEntity(entityId: string, operation: string, input: string | undefined): void {
+    this.commit({ addMessages: [signalMessage(entityId, operation, input, this.nextMessageId('signal'), this.clock.now())] });
+  }
+
   purge(instanceIds: string[]): number {
     const ids = instanceIds.filter((id) => {
       const instance = this.store.instances.get(id);
@@ -161,6 +166,10 @@ export class DurableEngine {
     if (this.#stopped) return;
     const messages = this.store.messages(instanceId).slice();
     if (messages.length === 0) return;
+    if (parseEntityId(instanceId)) {
+      const log = (level: string, msg: string) => this.#options.log(level, msg);
+      return this.commit(await runEntityBatch(instanceId, this.store.entities.get(instanceId), messages, this.clock.now(), log));
+    }
     const instance = this.store.instances.get(instanceId);
     const consumed: Transaction = { removeMessages: [{ instanceId, ids: messages.map((m) => m.id) }] };
     if (!instance) {

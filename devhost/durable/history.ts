@@ -37,6 +37,10 @@ export interface HistoryEvent {
   ParentInstance?: { Name: string; OrchestrationInstance: { InstanceId: string; ExecutionId: string }; TaskScheduleId: number } | null;
   /** Host bookkeeping the SDK ignores: this timer or re-schedule belongs to the retry of task N. */
   RetryOf?: number;
+  /** Entity requests (host bookkeeping): the request id, whether it is a one-way signal, and where a reply goes. */
+  RequestId?: string;
+  Signal?: boolean;
+  ReplyTo?: { instanceId: string; executionId: string };
 }
 
 export function historyEvent(type: EventType, at: Date, fields: Partial<HistoryEvent> = {}): HistoryEvent {

@@ -45,6 +45,17 @@ export interface Instance {
   warning?: string;
 }
 
+/** A durable entity's stored state; its id is `@lowercasename@key`. */
+export interface EntityRecord {
+  entityId: string;
+  name: string;
+  key: string;
+  exists: boolean;
+  /** JSON text, or null when the entity has no state. */
+  state: string | null;
+  lastModifiedTime: string;
+}
+
 export interface OrchestratorMessage {
   id: string;
   instanceId: string;
@@ -74,6 +85,7 @@ export interface TimerItem {
 /** One atomic change of the task hub; also the journal's record format. */
 export interface Transaction {
   instances?: Instance[];
+  entities?: EntityRecord[];
   history?: { instanceId: string; reset?: boolean; events: HistoryEvent[] }[];
   purge?: string[];
   addMessages?: OrchestratorMessage[];

@@ -174,6 +174,25 @@ export class Episode {
         this.#schedule(retry, undefined);
         return;
       }
+      case ActionType.CallEntity:
+      case ActionType.SignalEntity: {
+        const signal = action.actionType === ActionType.SignalEntity;
+        const requestId = `${instance.instanceId}|${instance.executionId}|entity|${id}`;
+        const entityId = action.instanceId ?? '';
+        // The SDK re-keys the call by the `id` in EventSent.Input; the reply is EventRaised named by that id.
+        this.#events.push(historyEvent(EventType.EventSent, now, {
+          EventId: id, InstanceId: entityId, Name: action.operation, RequestId: requestId, Signal: signal,
+          Input: JSON.stringify({ id: requestId, op: action.operation, signal }),
+        }));
+        this.tx.addMessages!.push({
+          id: requestId, instanceId: entityId,
+          event: historyEvent(EventType.EventRaised, now, {
+            Name: action.operation, Input: action.input === undefined ? undefined : JSON.stringify(action.input),
+            RequestId: requestId, Signal: signal, ReplyTo: signal ? undefined : { instanceId: instance.instanceId, executionId: instance.executionId },
+          }),
+        });
+        return;
+      }
       case ActionType.CreateTimer: {
         const fireAt = new Date(action.fireAt ?? now.toISOString());
         this.#events.push(historyEvent(EventType.TimerCreated, now, { EventId: id, FireAt: fireAt.toISOString() }));

@@ -63,6 +63,9 @@ export function findWaitingOnNothing(history: readonly HistoryEvent[], leaves: r
     else if (e.TaskScheduledId !== undefined) open.delete(e.TaskScheduledId);
     else if (e.EventType === EventType.TimerFired && e.TimerId !== undefined) open.delete(e.TimerId);
   }
+  const entityCalls = new Set(history.filter((e) => e.EventType === EventType.EventSent && !e.Signal && e.RequestId).map((e) => e.RequestId));
+  for (const e of history) if (e.EventType === EventType.EventRaised && e.Name) entityCalls.delete(e.Name);
+  if (entityCalls.size > 0) return undefined;
   if (open.size > 0) return undefined;
   const raised = new Map<string, number>();
   for (const e of history) if (e.EventType === EventType.EventRaised && e.Name) raised.set(e.Name, (raised.get(e.Name) ?? 0) + 1);

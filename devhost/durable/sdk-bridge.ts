@@ -58,3 +58,21 @@ export async function runActivity(name: string, input: string, log: LogSink): Pr
     return { ok: false, reason: error.message, details: error.stack ?? '' };
   }
 }
+
+export interface EntityBatchResult {
+  entityExists: boolean;
+  entityState?: string;
+  results: { isError: boolean; result?: string }[];
+  signals: { target: { name: string; key: string }; name: string; input: string; requestId: string }[];
+}
+
+export async function runEntity(name: string, trigger: Record<string, unknown>, log: LogSink): Promise<{ ok: true; state: EntityBatchResult } | { ok: false; reason: string }> {
+  const fn = findFunction(name, 'entityTrigger');
+  if (!fn) return { ok: false, reason: `The function '${name}' doesn't exist, is disabled, or is not an entity function.` };
+  try {
+    const outcome = await invokeFunction(fn, { trigger: jsonTypedData(trigger) }, log);
+    return { ok: true, state: fromTypedData(outcome.returnValue) as EntityBatchResult };
+  } catch (err) {
+    return { ok: false, reason: err instanceof Error ? err.message : String(err) };
+  }
+}

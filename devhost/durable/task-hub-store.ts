@@ -5,12 +5,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { HistoryEvent } from './history';
-import type { ActivityWorkItem, Instance, OrchestratorMessage, TimerItem, Transaction } from './model';
+import type { ActivityWorkItem, EntityRecord, Instance, OrchestratorMessage, TimerItem, Transaction } from './model';
 
 const journalName = 'taskhub.jsonl';
 
 export class TaskHubStore {
   readonly instances = new Map<string, Instance>();
+  readonly entities = new Map<string, EntityRecord>();
   readonly histories = new Map<string, HistoryEvent[]>();
   readonly inbox = new Map<string, OrchestratorMessage[]>();
   readonly activities = new Map<string, ActivityWorkItem>();
@@ -64,6 +65,7 @@ export class TaskHubStore {
   #snapshot(): Transaction {
     return {
       instances: [...this.instances.values()],
+      entities: [...this.entities.values()],
       history: [...this.histories.entries()].map(([instanceId, events]) => ({ instanceId, reset: true, events })),
       addMessages: [...this.inbox.values()].flat(),
       addActivities: [...this.activities.values()],
@@ -79,6 +81,7 @@ export class TaskHubStore {
       this.inbox.delete(id);
     }
     for (const instance of tx.instances ?? []) this.instances.set(instance.instanceId, instance);
+    for (const entity of tx.entities ?? []) this.entities.set(entity.entityId, entity);
     for (const { instanceId, reset, events } of tx.history ?? []) {
       const existing = reset ? [] : (this.histories.get(instanceId) ?? []);
       for (const event of events) existing.push(event);

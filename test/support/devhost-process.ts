@@ -8,6 +8,8 @@ const cli = path.join(repoRoot, 'dist/devhost/cli.js');
 
 export interface DevhostProcess {
   url: string;
+  /** The port it listens on (pass `--port <port>` to a restart to keep the links it handed out valid). */
+  port: number;
   output(): string;
   /** SIGKILL, as `kill -9` would. */
   kill9(): Promise<void>;
@@ -17,8 +19,9 @@ export interface DevhostProcess {
 const running = new Set<ChildProcess>();
 process.on('exit', () => running.forEach((child) => child.kill('SIGKILL')));
 
-export async function startDevhost(args: string[] = [], env: Record<string, string> = {}): Promise<DevhostProcess> {
-  const child = spawn(process.execPath, [cli, '--app', sampleApp, '--port', '0', ...args], {
+/** Starts the devhost on `app` (default: the sample app); `args` come after `--port 0`, so they can override it. */
+export async function startDevhost(args: string[] = [], env: Record<string, string> = {}, app: string = sampleApp): Promise<DevhostProcess> {
+  const child = spawn(process.execPath, [cli, '--app', app, '--port', '0', ...args], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -38,6 +41,7 @@ export async function startDevhost(args: string[] = [], env: Record<string, stri
   });
   return {
     url,
+    port: Number(new URL(url).port),
     output: () => log,
     async kill9() {
       child.kill('SIGKILL');

@@ -1,5 +1,5 @@
 /** Durable Functions on the devhost, driven through HTTP as a user would (the app's own client endpoints). */
-import { json, post, startDevhost, waitForStatus, type DevhostProcess } from '../../support/devhost-process';
+import { eventually, json, post, startDevhost, waitForStatus, type DevhostProcess } from '../../support/devhost-process';
 
 let host: DevhostProcess;
 beforeAll(async () => { host = await startDevhost(); });
@@ -152,5 +152,22 @@ describe('problems are reported, never silent', () => {
     const done = await waitForStatus(host.url, id);
     expect(done.runtimeStatus).toBe('Failed');
     expect(done.output).toBe("Orchestrator function 'failing' failed: orchestrator gave up");
+  });
+});
+
+describe('durable entities', () => {
+  it('orchestrations signal and call an entity, and an operation that throws reaches the caller as an error', async () => {
+    expect(await run('useCounter', 'orders')).toEqual({ value: 15, failure: 'caught' });
+    expect((await json(`${host.url}/api/entities/Accumulator/orders`)).body).toEqual({ entityExists: true, entityState: 15 });
+  });
+
+  it('clients signal an entity and read its state; an entity never touched has none', async () => {
+    expect((await post(`${host.url}/api/entities/Accumulator/client-side/add`, 7)).status).toBe(202);
+    const state = await eventually(async () => {
+      const { body } = await json(`${host.url}/api/entities/Accumulator/client-side`);
+      return body.entityExists ? body : undefined;
+    });
+    expect(state.entityState).toBe(7);
+    expect((await json(`${host.url}/api/entities/Accumulator/never-touched`)).body).toEqual({ entityExists: false });
   });
 });
