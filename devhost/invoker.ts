@@ -24,6 +24,8 @@ export interface InvocationInput {
 }
 
 export interface InvocationOutcome {
+  /** The function's own return value, before conversion (the host reads live orchestrator state from it). */
+  rawResult?: unknown;
   returnValue?: RpcTypedData | null;
   outputData: { name?: string | null; data?: RpcTypedData | null }[];
 }
@@ -87,6 +89,7 @@ export async function invokeFunction(fn: RegisteredFunction, input: InvocationIn
   if (post.error) throw post.error;
   const response = await invocation.getResponse(context, post.result);
   return {
+    rawResult: post.result,
     returnValue: response.returnValue as RpcTypedData | null | undefined,
     outputData: (response.outputData ?? []) as InvocationOutcome['outputData'],
   };

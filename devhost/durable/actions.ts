@@ -37,12 +37,19 @@ export interface Action {
   operation?: string;
 }
 
-/** Leaf actions in yield order, the order in which the SDK hands out sequence numbers. */
+/**
+ * Leaf actions in yield order, the order in which the SDK hands out sequence numbers. A leaf object met again
+ * (a task re-yielded inside a later Task.any/Task.all) is the same task: it is listed once.
+ */
 export function flattenActions(actions: readonly Action[]): Action[] {
   const leaves: Action[] = [];
+  const seen = new Set<Action>();
   const walk = (action: Action) => {
     if (action.compoundActions) action.compoundActions.forEach(walk);
-    else leaves.push(action);
+    else if (!seen.has(action)) {
+      seen.add(action);
+      leaves.push(action);
+    }
   };
   actions.forEach(walk);
   return leaves;

@@ -31,7 +31,10 @@ export async function runOrchestrator(instance: Instance, history: HistoryEvent[
   };
   try {
     const outcome = await invokeFunction(fn, { trigger: jsonTypedData(trigger) }, log);
-    return { ok: true, state: fromTypedData(outcome.returnValue) as OrchestratorState };
+    // The live OrchestratorState keeps object identity: a task yielded again inside a new Task.any/Task.all shows up
+    // as the same action object, which takes no new sequence number (JSON could not tell it from a new call).
+    const state = (outcome.rawResult ?? fromTypedData(outcome.returnValue)) as OrchestratorState;
+    return { ok: true, state };
   } catch (err) {
     const error = err instanceof Error ? err : new Error(String(err));
     // The SDK puts the orchestrator's state after a marker; its `error` is the exception's message.

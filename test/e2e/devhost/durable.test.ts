@@ -76,6 +76,18 @@ describe('external events and durable timers', () => {
     expect((await waitForStatus(host.url, id)).output).toEqual({ value: 7, slept: 50 });
   });
 
+  it('a pending task raced again in a new Task.any is the same task (scheduled once)', async () => {
+    const { id } = await start('reRace');
+    await waitForStatus(host.url, id, ['Running']);
+    await post(`${host.url}/api/instances/${id}/events/Ping`, 1);
+    await new Promise((r) => setTimeout(r, 50));
+    await post(`${host.url}/api/instances/${id}/events/Ping`, 2);
+    const done = await waitForStatus(host.url, id);
+    expect(done.output).toEqual({ result: 400, pings: 2 });
+    const history = (await json(`${host.url}/api/instances/${id}?history=true`)).body.history;
+    expect(history.filter((e: { EventType: string }) => e.EventType === 'TaskScheduled')).toHaveLength(1);
+  });
+
   it('continueAsNew restarts with the new input and an empty history', async () => {
     const { id } = await start('counter', { count: 0, until: 3 });
     for (let i = 0; i < 3; i++) {
