@@ -44,6 +44,16 @@ async function main(): Promise<void> {
       await stop().catch((err: unknown) => console.error('stop failed:', err));
     }
   };
+  // Handlers go in before anything starts, so a signal during start-up still stops what has started.
+  let stopping = false;
+  let started = false;
+  const stopAndExit = () => void stopAll().then(() => process.exit(0));
+  const shutdown = (): void => {
+    if (stopping) return; // a second Ctrl-C does not cut the shutdown short
+    stopping = true;
+    if (started) stopAndExit(); // during start-up, start-up itself stops at its next step
+  };
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, shutdown);
 
   try {
     // Both start together; whichever started is stopped again if the other failed.
@@ -54,6 +64,7 @@ async function main(): Promise<void> {
     for (const started of [azuriteStart, cosmosStart]) {
       if (started.status === 'fulfilled') running.push(started.value.stop);
     }
+    if (stopping) return stopAndExit();
     if (azuriteStart.status === 'rejected') throw azuriteStart.reason;
     if (cosmosStart.status === 'rejected') throw cosmosStart.reason;
     const azurite = azuriteStart.value;
@@ -79,6 +90,8 @@ async function main(): Promise<void> {
       settings,
     });
     running.push(() => host.stop());
+    started = true;
+    if (stopping) return stopAndExit();
 
     console.log(`OTA update service running: ${host.url}/api/health`);
   } catch (err) {
@@ -86,14 +99,6 @@ async function main(): Promise<void> {
     throw err;
   }
 
-  let stopping = false;
-  const shutdown = (): void => {
-    if (stopping) return;
-    stopping = true;
-    void stopAll().then(() => process.exit(0));
-  };
-  process.once('SIGINT', shutdown);
-  process.once('SIGTERM', shutdown);
 }
 
 main().catch((err: unknown) => {

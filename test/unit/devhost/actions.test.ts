@@ -34,6 +34,18 @@ describe('flattenActions: leaves in yield order', () => {
     expect(names(flattenActions(actions))).toEqual(expected);
   });
 
+  it('a task re-yielded inside a later Task.any/Task.all (the same object) is listed once, where first yielded', () => {
+    const pending = activity('Slow');
+    const t = timer('2024-01-01T00:00:00.000Z');
+    const leaves = flattenActions([any(pending, t), any(pending, wait('Approval')), activity('Next')]);
+    expect(names(leaves)).toEqual(['Slow', '2024-01-01T00:00:00.000Z', 'Approval', 'Next']);
+    expect(leaves[0]).toBe(pending);
+  });
+
+  it('two equal but separate calls are two leaves', () => {
+    expect(names(flattenActions([activity('A', 1), any(activity('A', 1), activity('A', 1))]))).toEqual(['A', 'A', 'A']);
+  });
+
   it('returns the leaf objects themselves (so isCanceled of a nested timer is visible)', () => {
     const t = timer('2024-01-01T00:00:00.000Z');
     const [leaf] = flattenActions([any(t, wait('Approval'))]);

@@ -165,6 +165,49 @@ describe('Episode: sequence numbers', () => {
   });
 });
 
+describe('Episode: re-yielded tasks', () => {
+  it('a pending task yielded again inside a new Task.any takes no new sequence number', async () => {
+    const h = harness();
+    const slow = activity('Slow');
+    await h.episode(start(h), running(any(slow, timer(later(1000)))));
+    expect(h.instance.nextSequence).toBe(2);
+    // the timer fired; the orchestrator waits on the same activity task again, now with an approval
+    const tx = await h.episode([firedMsg(h, 1, later(1000))], running(any(slow, timer(later(1000))), any(slow, wait('Approval'))), later(1000));
+    expect(tx.addActivities).toEqual([]);
+    expect(appended(tx)).toEqual(['OrchestratorStarted', 'TimerFired#1', 'OrchestratorCompleted']);
+    expect(h.instance).toMatchObject({ nextSequence: 2, leafCount: 3 });
+  });
+});
+
+describe('Episode: entities', () => {
+  const callEntity = (op: string, input?: unknown): Action => ({ actionType: ActionType.CallEntity, instanceId: '@counter@north', operation: op, input });
+  const signalEntity = (op: string, input?: unknown): Action => ({ actionType: ActionType.SignalEntity, instanceId: '@counter@north', operation: op, input });
+
+  it('callEntity writes EventSent under the next sequence number and queues a request that names the caller', async () => {
+    const h = harness();
+    const tx = await h.episode(start(h), running(activity('A'), callEntity('add', 5)));
+    const sent = eventOf(tx, EventType.EventSent)[0]!;
+    expect(sent).toMatchObject({ EventId: 1, InstanceId: '@counter@north', Name: 'add' });
+    const requestId = (JSON.parse(sent.Input!) as { id: string }).id;
+    expect(requestId).toBeTruthy();
+    const request = tx.addMessages!.find((m) => m.instanceId === '@counter@north')!;
+    expect(request.event).toMatchObject({
+      EventType: EventType.EventRaised, Name: 'add', Input: '5', RequestId: requestId, Signal: false, ReplyTo: { instanceId: 'i1', executionId: 'exec-1' },
+    });
+    expect(h.instance.warning).toBeUndefined(); // waiting on the entity's reply
+  });
+
+  it('signalEntity takes a sequence number but expects no reply', async () => {
+    const h = harness();
+    const tx = await h.episode(start(h), running(signalEntity('reset'), activity('A')));
+    expect(eventOf(tx, EventType.EventSent)[0]).toMatchObject({ EventId: 0, Signal: true });
+    const request = tx.addMessages!.find((m) => m.instanceId === '@counter@north')!;
+    expect(request.event.Signal).toBe(true);
+    expect(request.event.ReplyTo).toBeUndefined();
+    expect(tx.addActivities!.map((a) => a.taskScheduledId)).toEqual([1]);
+  });
+});
+
 describe('Episode: timers', () => {
   it('a timer cancelled on a later episode is removed', async () => {
     const h = harness();

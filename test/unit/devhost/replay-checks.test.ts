@@ -23,6 +23,10 @@ const activityWithRetry = (name: string): Action => ({
 const sub = (name: string): Action => ({ actionType: ActionType.CallSubOrchestrator, functionName: name });
 const timer = (isCanceled = false): Action => ({ actionType: ActionType.CreateTimer, fireAt, isCanceled });
 const wait = (name: string): Action => ({ actionType: ActionType.WaitForExternalEvent, externalEventName: name, reason: 'ExternalEvent' });
+const callEntity = (op: string): Action => ({ actionType: ActionType.CallEntity, instanceId: '@counter@north', operation: op });
+const signalEntity = (op: string): Action => ({ actionType: ActionType.SignalEntity, instanceId: '@counter@north', operation: op });
+const sent = (id: number, op: string, signal: boolean) =>
+  ev(EventType.EventSent, { EventId: id, InstanceId: '@counter@north', Name: op, RequestId: `i|e|entity|${id}`, Signal: signal, Input: '{}' });
 const started = () => ev(EventType.ExecutionStarted, { Name: 'Rollout', Input: 'null' });
 
 describe('checkReplay: deterministic replays pass', () => {
@@ -35,6 +39,7 @@ describe('checkReplay: deterministic replays pass', () => {
     ['more replayed actions than history (the new ones)', [scheduled(0, 'A')], [activity('A'), activity('B'), timer()], false],
     ['a cancelled timer still matches its TimerCreated', [timerCreated(0), scheduled(1, 'A')], [timer(true), activity('A')], false],
     ['history events listed out of sequence order', [scheduled(1, 'B'), scheduled(0, 'A')], [activity('A'), activity('B')], false],
+    ['entity call and signal match their EventSent', [sent(0, 'add', false), sent(1, 'reset', true)], [callEntity('add'), signalEntity('reset')], false],
     ['fewer actions but the orchestration is done', [scheduled(0, 'A'), scheduled(1, 'B')], [activity('A')], true],
     [
       'retry timers and re-schedules (RetryOf set) are not compared',
@@ -61,6 +66,8 @@ describe('checkReplay: non-determinism is reported', () => {
     ['activity where a timer was', [timerCreated(0)], [activity('A')], ['TimerCreated', "CallActivity 'A'"]],
     ['sub-orchestration name changed', [subCreated(0, 'ChildV1')], [sub('ChildV2')], ["SubOrchestrationInstanceCreated 'ChildV1'", "CallSubOrchestrator 'ChildV2'"]],
     ['activity became a sub-orchestration of the same name', [scheduled(0, 'A')], [sub('A')], ["TaskScheduled 'A'", "CallSubOrchestrator 'A'"]],
+    ['entity call where an activity was', [scheduled(0, 'A')], [callEntity('add')], ["TaskScheduled 'A'", 'CallEntity']],
+    ['activity where an entity call was', [sent(0, 'add', false)], [activity('A')], ["EventSent 'add'", "CallActivity 'A'"]],
     ['reordered activities', [scheduled(0, 'A'), scheduled(1, 'B')], [activity('B'), activity('A')], ["TaskScheduled 'A'", "CallActivity 'B'"]],
     [
       'a difference after a retried task',
@@ -95,6 +102,7 @@ describe('findWaitingOnNothing', () => {
     ['an open retry timer', [started(), scheduled(0, 'Flaky'), failed(0), timerCreated(1, { RetryOf: 0 })], [activityWithRetry('Flaky')], inst()],
     ['an unsatisfied external-event wait', [started()], [wait('Approval')], inst()],
     ['a second wait for an event raised once', [started(), raised('Approval')], [wait('Approval'), wait('Approval')], inst()],
+    ['an unanswered entity call', [started(), sent(0, 'get', false)], [callEntity('get')], inst()],
     ['one of two activities still open', [scheduled(0, 'A'), scheduled(1, 'B'), completed(1)], [activity('A'), activity('B')], inst()],
   ])('%s → no warning', (_case, history, leaves, instance) => {
     expect(findWaitingOnNothing(history, leaves, instance)).toBeUndefined();
@@ -107,6 +115,8 @@ describe('findWaitingOnNothing', () => {
     ['the timer fired', [timerCreated(0), fired(0)], [timer()], inst({ 0: { position: 0, fireAt } })],
     ['the only timer was cancelled', [timerCreated(0)], [timer(true)], inst()],
     ['the awaited event was raised', [raised('Approval')], [wait('Approval')], inst()],
+    ['the entity call was answered', [sent(0, 'get', false), raised('i|e|entity|0')], [callEntity('get')], inst()],
+    ['only a signal was sent (no reply expected)', [sent(0, 'reset', true)], [signalEntity('reset')], inst()],
     ['an event raised before the wait counts', [raised('Approval'), scheduled(0, 'A'), completed(0)], [activity('A'), wait('Approval')], inst()],
   ])('%s → warning', (_case, history, leaves, instance) => {
     expect(findWaitingOnNothing(history, leaves, instance)).toMatch(/waiting on nothing/);

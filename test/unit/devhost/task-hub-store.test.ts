@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { EventType, historyEvent, type HistoryEvent } from '../../../devhost/durable/history';
-import type { ActivityWorkItem, Instance, OrchestratorMessage, TimerItem } from '../../../devhost/durable/model';
+import type { ActivityWorkItem, EntityRecord, Instance, OrchestratorMessage, TimerItem } from '../../../devhost/durable/model';
 import { TaskHubStore } from '../../../devhost/durable/task-hub-store';
 
 const at = new Date('2024-05-01T10:00:00.000Z');
@@ -23,10 +23,15 @@ const timer = (instanceId: string, seq: number, fireAt = '2024-05-01T11:00:00.00
   id: `${instanceId}|${instanceId}-e1|timer|${seq}`, instanceId, executionId: `${instanceId}-e1`, timerId: seq, fireAt,
 });
 
+const entity = (name: string, key: string, state: unknown): EntityRecord => ({
+  entityId: `@${name}@${key}`, name, key, exists: true, state: JSON.stringify(state), lastModifiedTime: at.toISOString(),
+});
+
 /** Everything a user of the store can observe, as plain data. */
 function stateOf(store: TaskHubStore): unknown {
   return {
     instances: Object.fromEntries(store.instances),
+    entities: Object.fromEntries(store.entities),
     histories: Object.fromEntries(store.histories),
     inbox: Object.fromEntries(store.inbox),
     activities: Object.fromEntries(store.activities),
@@ -88,7 +93,9 @@ function populate(store: TaskHubStore): void {
     removeActivities: [activity('a', 0).id],
     removeTimers: [timer('b', 0).id],
     addMessages: [message('m3', 'a', { Name: 'Cancel' })],
+    entities: [entity('counter', 'north', 1), entity('counter', 'south', 5)],
   });
+  store.commit({ entities: [entity('counter', 'north', 2)] });
 }
 
 describe('TaskHubStore: commit', () => {
@@ -105,6 +112,8 @@ describe('TaskHubStore: commit', () => {
     expect([...store.activities.keys()]).toEqual([activity('a', 1).id]);
     expect([...store.timers.keys()]).toEqual([timer('a', 2).id]);
     expect(store.clockOffsetMs).toBe(3_600_000);
+    expect(store.entities.get('@counter@north')?.state).toBe('2');
+    expect(store.entities.get('@counter@south')?.state).toBe('5');
   });
 
   it('history with reset replaces, without reset appends', () => {
@@ -141,6 +150,7 @@ describe('TaskHubStore: journal', () => {
     const expected = JSON.parse(JSON.stringify(stateOf(store)));
     const again = reopen(store, dir);
     expect(stateOf(again)).toEqual(expected);
+    expect(again.entities.get('@counter@north')?.state).toBe('2');
   });
 
   it('keeps history order and the clock offset across several restarts with commits in between', () => {
@@ -182,7 +192,7 @@ describe('TaskHubStore: journal', () => {
     const store = openStore(dir);
     expect(journalLines(dir)).toHaveLength(1); // the (empty) snapshot
     populate(store);
-    expect(journalLines(dir)).toHaveLength(4);
+    expect(journalLines(dir)).toHaveLength(5);
     const again = reopen(store, dir);
     expect(journalLines(dir)).toHaveLength(1);
     again.commit({ clockOffsetMs: 5 });
@@ -234,6 +244,7 @@ describe('TaskHubStore: purge', () => {
       expect(s.instances.has('b')).toBe(true);
       expect(s.messages('b').map((m) => m.id)).toEqual(['m2']);
       expect(s.histories.has('b')).toBe(true);
+      expect(s.entities.size).toBe(2); // entity state is not an orchestration's
     };
     check(store);
     check(reopen(store, dir));
