@@ -148,6 +148,7 @@ export class DurableHttpApi {
 
   #operate(instance: Instance | undefined, id: string, op: string, arg: string | undefined, req: ApiRequest): ApiResponse {
     if (!instance) return problem(404, `No instance with ID '${id}'.`);
+    if (op === 'restart') return this.#restart(instance, req);
     if (!isRunning(instance)) return problem(410, `Instance '${id}' is ${instance.status}.`);
     const reason = req.query.get('reason') ?? '';
     switch (op) {
@@ -167,6 +168,15 @@ export class DurableHttpApi {
       default:
         return problem(501, `'${op}' is not supported by the devhost.`);
     }
+  }
+
+  /** Starts the same orchestrator with the same input again, under the same id or (by default) a new one. */
+  #restart(instance: Instance, req: ApiRequest): ApiResponse {
+    const sameId = req.query.get('restartWithNewInstanceId') === 'false';
+    if (sameId && isRunning(instance)) return problem(409, `Instance '${instance.instanceId}' is still ${instance.status}.`);
+    const restarted = this.engine.startNew(instance.name, sameId ? instance.instanceId : undefined, fromJsonText(instance.input));
+    const urls = managementUrls(this.baseUrl, this.taskHub, restarted.instanceId);
+    return { status: 202, body: urls, headers: { Location: urls.statusQueryGetUri } };
   }
 
   #filtered(query: URLSearchParams): Instance[] {

@@ -92,7 +92,7 @@ export class Episode {
     if (this.#continued) return;
     this.#events.push(historyEvent(EventType.OrchestratorCompleted, now));
     if (instance.status === 'Running') {
-      instance.warning = findWaitingOnNothing(fullHistory.concat(this.#events), leaves(run), instance);
+      instance.warning = findWaitingOnNothing(history.concat(this.#events), leaves(run), instance);
       if (instance.warning) this.#deps.warn(`${instance.instanceId}: ${instance.warning}`);
     }
     this.#appendHistory(this.#events);
@@ -111,7 +111,8 @@ export class Episode {
       const timerId = instance.nextSequence++;
       const fireAt = new Date(this.#deps.now.getTime() + retryDelayMs(failedRetry.options, failedRetry.attempt));
       failedRetry.timerId = timerId;
-      this.#events.push(historyEvent(EventType.TimerCreated, this.#deps.now, { EventId: timerId, FireAt: fireAt.toISOString(), RetryOf: failedRetry.currentId }));
+      const firstAttempt = Number(Object.keys(instance.retries).find((k) => instance.retries[k] === failedRetry));
+      this.#events.push(historyEvent(EventType.TimerCreated, this.#deps.now, { EventId: timerId, FireAt: fireAt.toISOString(), RetryOf: firstAttempt }));
       this.#addTimer(timerId, fireAt);
       return;
     }

@@ -183,3 +183,17 @@ describe('durable entities', () => {
     expect((await json(`${host.url}/api/entities/Accumulator/never-touched`)).body).toEqual({ entityExists: false });
   });
 });
+
+describe('restart', () => {
+  it('restarts a finished instance with its input, under a new id by default and under the same id on request', async () => {
+    const { id } = await start('chain', 'again', `restart-${Date.now()}`);
+    await waitForStatus(host.url, id);
+    const fresh = await post(`${host.url}/runtime/webhooks/durabletask/instances/${id}/restart`);
+    expect(fresh.status).toBe(202);
+    expect(fresh.body.id).not.toBe(id);
+    expect((await waitForStatus(host.url, fresh.body.id)).output).toBe('Hello Hello Hello again');
+    const same = await post(`${host.url}/runtime/webhooks/durabletask/instances/${id}/restart?restartWithNewInstanceId=false`);
+    expect(same.body.id).toBe(id);
+    expect((await waitForStatus(host.url, id)).output).toBe('Hello Hello Hello again');
+  });
+});
