@@ -1,0 +1,70 @@
+/** The stored rollout, its waves and batches (Cosmos documents; read models for the API). */
+import type { DeviceRolloutState, RolloutStatus, WaveStatus } from './rollout-status';
+import type { RolloutSpec } from './rollout-spec';
+
+/** Per-state device counts; totals are derived from these, never stored twice. */
+export type DeviceStateCounts = Record<DeviceRolloutState, number>;
+
+export interface WaveRecord {
+  index: number;
+  kind: 'canary' | 'wave';
+  status: WaveStatus;
+  deviceCount: number;
+  batchIds: string[];
+  counts: DeviceStateCounts;
+  startedAt?: string;
+  endedAt?: string;
+}
+
+export interface ApprovalDecision {
+  approver: string;
+  decision: 'approve' | 'reject';
+  comment?: string;
+  at: string;
+}
+
+export interface RolloutRecord {
+  id: string;
+  spec: RolloutSpec;
+  status: RolloutStatus;
+  reason: string;
+  createdBy: string;
+  createdAt: string;
+  updatedAt: string;
+  /** Index of the wave being dispatched or soaked; -1 before the first. */
+  currentWave: number;
+  /** Planned once targets are resolved; empty before. */
+  waves: WaveRecord[];
+  approvals: ApprovalDecision[];
+  /** Devices resolved from the target (with compatible, deduplicated ids). */
+  targetedCount: number;
+}
+
+export interface BatchDevice {
+  deviceId: string;
+  /** The version installed before this rollout touched the device (what a roll back restores). */
+  fromVersion: string;
+  site: string | undefined;
+  state: DeviceRolloutState;
+  updatedAt: string;
+}
+
+export interface BatchRecord {
+  id: string;
+  rolloutId: string;
+  wave: number;
+  index: number;
+  /** Devices of one site, so maintenance windows apply per batch. */
+  site: string | undefined;
+  devices: BatchDevice[];
+  dispatchedAt?: string;
+  restoredAt?: string;
+}
+
+export function emptyCounts(): DeviceStateCounts {
+  return { pending: 0, dispatched: 0, succeeded: 0, failed: 0, unhealthy: 0, silent: 0, restored: 0 };
+}
+
+export function batchId(rolloutId: string, wave: number, index: number): string {
+  return `${rolloutId}:w${wave}:b${index}`;
+}

@@ -1,0 +1,49 @@
+/** What an operator asks for when creating a rollout (validated at the edge; durations in milliseconds). */
+import type { DeviceTarget } from '../fleet/fleet-port';
+import type { UpdateId } from '../updates/update';
+
+export type CanarySpec = { devices: number } | { percent: number };
+
+export interface WaveSpec {
+  /** Cumulative share of the targeted devices updated once this wave is done (the last wave is 100). */
+  percent: number;
+  soakMs: number;
+}
+
+export interface FailureThreshold {
+  /** Roll back when more than this share of a wave's assessed devices failed… */
+  percent?: number;
+  /** …once at least this many devices were assessed (so 1 failure in 2 does not count as 50 %). */
+  minDevices?: number;
+  /** Roll back when this many devices failed, whatever the share. */
+  count?: number;
+}
+
+export interface ApprovalPolicy {
+  approvers: string[];
+  timeoutMs: number;
+}
+
+/** A recurring window in which devices may be updated: starts by cron in an IANA time zone, lasts `durationMs`. */
+export interface MaintenanceWindow {
+  /** Applies to devices whose `site` tag equals this; absent = every device. */
+  site?: string;
+  cron: string;
+  timeZone: string;
+  durationMs: number;
+}
+
+export interface RolloutSpec {
+  updateId: UpdateId;
+  target: DeviceTarget;
+  canary: CanarySpec;
+  canarySoakMs: number;
+  waves: WaveSpec[];
+  healthCheckIntervalMs: number;
+  deviceTimeoutMs: number;
+  failureThreshold: FailureThreshold;
+  approval?: ApprovalPolicy;
+  maintenanceWindows?: MaintenanceWindow[];
+  /** Dispatch-rate limit (device commands per second); absent = no limit. */
+  maxDevicesPerSecond?: number;
+}

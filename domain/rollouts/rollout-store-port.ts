@@ -1,0 +1,33 @@
+/** Port: where updates, rollouts and batches are kept (Cosmos DB; writes idempotent and guarded by etags). */
+import type { Update, UpdateId } from '../updates/update';
+import type { BatchRecord, RolloutRecord } from './rollout-record';
+import type { RolloutStatus } from './rollout-status';
+
+export interface UpdateStore {
+  /** 'created', or 'exists' when an update with the same id is stored already (then nothing changes). */
+  put(update: Update): Promise<'created' | 'exists'>;
+  get(id: UpdateId): Promise<Update | undefined>;
+  list(filter?: { provider?: string; name?: string }): Promise<Update[]>;
+}
+
+export interface RolloutStore {
+  /** Throws RolloutExistsError when the id is taken. */
+  create(rollout: RolloutRecord): Promise<void>;
+  get(id: string): Promise<RolloutRecord | undefined>;
+  list(filter?: { status?: RolloutStatus }): Promise<RolloutRecord[]>;
+  /** Read-modify-write guarded by the etag; retried on a concurrent change. Throws NotFoundError. */
+  update(id: string, change: (current: RolloutRecord) => RolloutRecord): Promise<RolloutRecord>;
+  /** Creates each batch unless it exists (idempotent: planning twice keeps the first plan). */
+  putBatches(batches: BatchRecord[]): Promise<void>;
+  getBatch(rolloutId: string, batchId: string): Promise<BatchRecord | undefined>;
+  updateBatch(rolloutId: string, batchId: string, change: (current: BatchRecord) => BatchRecord): Promise<BatchRecord>;
+  listBatches(rolloutId: string, wave?: number): Promise<BatchRecord[]>;
+}
+
+export class RolloutExistsError extends Error {
+  override name = 'RolloutExistsError';
+}
+
+export class NotFoundError extends Error {
+  override name = 'NotFoundError';
+}

@@ -1,0 +1,31 @@
+/** An update as registered in the service (Device Update style identity, compatibility and files). */
+export interface UpdateId {
+  provider: string;
+  name: string;
+  version: string;
+}
+
+export interface UpdateFile {
+  fileName: string;
+  sizeInBytes: number;
+  hashes: { sha256: string };
+}
+
+/** One set of device properties that must all match, e.g. `{ model: 'ctl-a' }`. */
+export type CompatibilitySet = Record<string, string>;
+
+export interface Update {
+  updateId: UpdateId;
+  compatibility: CompatibilitySet[];
+  files: UpdateFile[];
+  createdAt: string;
+}
+
+export function updateKey(id: UpdateId): string {
+  return `${id.provider}/${id.name}/${id.version}`;
+}
+
+/** A device is compatible when all properties of at least one compatibility set equal its own. */
+export function isCompatible(deviceProperties: Record<string, string | undefined>, compatibility: readonly CompatibilitySet[]): boolean {
+  return compatibility.some((set) => Object.entries(set).every(([key, value]) => deviceProperties[key] === value));
+}
