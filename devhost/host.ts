@@ -109,8 +109,13 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       return sendJson(res, ready ? 200 : 503, { state: ready ? 'Running' : 'Initializing', version: hostVersion, functions: registry.functions.size });
     }
     if (!ready) return problem(res, 503, 'Starting', 'The host is still loading the app.');
-    if (path === '/admin/host/clock' && method === 'GET') {
-      return sendJson(res, 200, { now: clock.now().toISOString(), scale: clock.scale, autoSkip: options.clock?.autoSkip ?? false });
+    if (path === '/admin/host/clock' && (method === 'GET' || method === 'POST')) {
+      if (method === 'POST') {
+        const request = JSON.parse(body.toString('utf8') || '{}') as { autoSkip?: unknown };
+        if (typeof request.autoSkip !== 'boolean') return problem(res, 400, 'Bad clock request', 'Send {"autoSkip": true|false}.');
+        engine.autoSkip = request.autoSkip;
+      }
+      return sendJson(res, 200, { now: clock.now().toISOString(), scale: clock.scale, autoSkip: engine.autoSkip });
     }
     if (path === '/admin/host/clock/advance' && method === 'POST') return advanceClock(body, res);
     if (path === '/admin/host/metrics' && method === 'GET') return sendJson(res, 200, engine.metrics());

@@ -32,6 +32,16 @@ export class DurableEngine {
   /** Episode durations (ms) and activity count since the last reset, for `/admin/host/metrics`. */
   #episodeDurations: number[] = [];
   #activitiesCompleted = 0;
+  /** Time-skipping on or off (can be switched at run time through the admin API). */
+  get autoSkip(): boolean {
+    return this.#options.autoSkip;
+  }
+
+  set autoSkip(on: boolean) {
+    this.#options.autoSkip = on;
+    if (on) this.scheduleIdleCheck();
+  }
+
   /** Things outside the engine that count as busy for time-skipping (e.g. HTTP requests in flight). */
   externalBusy = 0;
 
