@@ -5,6 +5,8 @@
 export interface AppConfig {
   blob: { connectionString: string } | { serviceUrl: string };
   cosmos: { endpoint: string; key?: string; database: string };
+  /** Where devices are: a simulated fleet from a profile (local runs, tests) or an IoT Hub. */
+  fleet: { simulated: { profilePath: string; stateFile?: string } } | { iotHub: { hostName: string } };
 }
 
 export class ConfigError extends Error {
@@ -32,8 +34,14 @@ export function readConfig(env: Env): AppConfig {
     database: required('COSMOS_DATABASE'),
   };
 
+  const profilePath = optional(env, 'FLEET_PROFILE');
+  const stateFile = optional(env, 'FLEET_STATE_FILE');
+  const fleet = profilePath
+    ? { simulated: { profilePath, ...(stateFile ? { stateFile } : {}) } }
+    : { iotHub: { hostName: required('IOTHUB_HOSTNAME') } };
+
   if (missing.length > 0) throw new ConfigError(`Missing app settings: ${missing.join(', ')}`);
-  return { blob, cosmos };
+  return { blob, cosmos, fleet };
 }
 
 /** Empty and blank values count as unset: Azure keeps a setting's name with an empty value for "not used here". */

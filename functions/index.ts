@@ -9,8 +9,14 @@ import { createBlobServiceClient } from '../adapters/blob/blob-service-client';
 import { createCosmosClient } from '../adapters/cosmos/cosmos-client';
 import { createCosmosHealthProbe } from '../adapters/cosmos/cosmos-health-probe';
 import { readAppVersion } from './app-version';
-import { readConfig } from './config';
+import path from 'node:path';
+import { ConfigError, readConfig } from './config';
 import { createHealthHandler } from './health';
+import { CosmosRolloutStore } from '../adapters/cosmos/rollout-store';
+import { CosmosUpdateStore } from '../adapters/cosmos/update-store';
+import { SimulatedFleet } from '../adapters/simulated-fleet/simulated-fleet';
+import type { FleetPort } from '../domain/fleet/fleet-port';
+import { registerRollouts } from './register-rollouts';
 
 const config = readConfig(process.env);
 
@@ -39,3 +45,14 @@ app.http('health', {
     },
   }),
 });
+
+function createFleet(): FleetPort {
+  if ('simulated' in config.fleet) {
+    const { profilePath, stateFile } = config.fleet.simulated;
+    return SimulatedFleet.fromProfileFile(path.resolve(profilePath), stateFile ? { stateFile: path.resolve(stateFile) } : {});
+  }
+  throw new ConfigError(`The IoT Hub fleet adapter (${config.fleet.iotHub.hostName}) is not available yet: set FLEET_PROFILE to use a simulated fleet.`);
+}
+
+const database = cosmos.database(config.cosmos.database);
+registerRollouts({ rollouts: new CosmosRolloutStore(database), updates: new CosmosUpdateStore(database), fleet: createFleet() });

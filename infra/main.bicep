@@ -70,6 +70,10 @@ var appSettings = {
   COSMOS_ENDPOINT: cosmos.outputs.endpoint
   COSMOS_KEY: ''
   COSMOS_DATABASE: cosmosDatabaseName
+  // Devices: the IoT Hub in Azure; FLEET_PROFILE (a simulated fleet) is for local runs and tests only.
+  IOTHUB_HOSTNAME: iotHub.outputs.hostName
+  FLEET_PROFILE: ''
+  FLEET_STATE_FILE: ''
 }
 
 module functionApp 'modules/function-app.bicep' = {

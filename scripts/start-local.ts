@@ -2,9 +2,9 @@
  * `npm start`: the whole service on this machine with nothing but npm — Azurite, the Cosmos stand-in and the
  * local Functions host running the app — until Ctrl-C.
  *
- *   node dist/scripts/start-local.js [--port 7071] [--data <dir>]
+ *   node dist/scripts/start-local.js [--port 7071] [--data <dir>] [--fleet <profile.json>] [--time-scale N] [--time-skip]
  *
- * With --data, blobs and durable task hub state survive restarts; Cosmos stand-in data does not (in memory only).
+ * With --data, blobs, durable task hub state and Cosmos stand-in data survive restarts, `kill -9` included.
  */
 import path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
@@ -17,9 +17,18 @@ import { provisionLocal } from './provision-local';
 interface Options {
   port: number;
   data?: string;
+  fleet?: string;
+  timeScale: number;
+  timeSkip: boolean;
 }
 
 type Stop = () => Promise<void>;
+
+function parseScale(value: string): number {
+  const scale = Number(value);
+  if (!Number.isFinite(scale) || scale <= 0) throw new InvalidArgumentError('must be a positive number');
+  return scale;
+}
 
 function parsePort(value: string): number {
   const port = Number(value);
@@ -31,7 +40,10 @@ async function main(): Promise<void> {
   const options = new Command('start-local')
     .description('Run the OTA update service locally (Functions host, Azurite, Cosmos stand-in)')
     .option('--port <port>', 'HTTP port of the Functions host (0: any free port)', parsePort, 7071)
-    .option('--data <dir>', 'keep blobs and durable state in this folder across restarts')
+    .option('--data <dir>', 'keep blobs, durable state, Cosmos data and the simulated devices in this folder across restarts')
+    .option('--fleet <profile.json>', 'simulated fleet profile (default: the built-in demo fleet)')
+    .option('--time-scale <n>', 'virtual seconds per real second for durable timers', parseScale, 1)
+    .option('--time-skip', 'jump the durable clock to the next timer whenever nothing can run (tests, demos)', false)
     .parse()
     .opts<Options>();
 
@@ -59,7 +71,7 @@ async function main(): Promise<void> {
     // Both start together; whichever started is stopped again if the other failed.
     const [azuriteStart, cosmosStart] = await Promise.allSettled([
       startAzurite({ location: dataDir && path.join(dataDir, 'azurite') }),
-      startCosmos(),
+      startCosmos({ dataDir: dataDir && path.join(dataDir, 'cosmos') }),
     ]);
     for (const started of [azuriteStart, cosmosStart]) {
       if (started.status === 'fulfilled') running.push(started.value.stop);
@@ -77,6 +89,8 @@ async function main(): Promise<void> {
       BLOB_SERVICE_URL: azurite.blobEndpoint,
       COSMOS_ENDPOINT: cosmos.endpoint,
       COSMOS_KEY: cosmos.key,
+      ...(options.fleet ? { FLEET_PROFILE: path.resolve(options.fleet) } : {}),
+      ...(dataDir ? { FLEET_STATE_FILE: path.join(dataDir, 'fleet', 'devices.jsonl') } : {}),
     };
     // Without a database name the app itself refuses to start and names the missing setting.
     if (settings.COSMOS_DATABASE) {
@@ -88,6 +102,7 @@ async function main(): Promise<void> {
       port: options.port,
       dataDir: dataDir && path.join(dataDir, 'taskhub'),
       settings,
+      clock: { scale: options.timeScale, autoSkip: options.timeSkip },
     });
     running.push(() => host.stop());
     started = true;

@@ -10,7 +10,9 @@ export interface WaveRecord {
   kind: 'canary' | 'wave';
   status: WaveStatus;
   deviceCount: number;
-  batchIds: string[];
+  soakMs: number;
+  /** Batch ids with their site and size: what the orchestration dispatches, one activity per batch. */
+  batches: { id: string; site: string | undefined; deviceCount: number }[];
   counts: DeviceStateCounts;
   startedAt?: string;
   endedAt?: string;

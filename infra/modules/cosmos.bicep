@@ -33,5 +33,24 @@ resource database 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases@2024-05-15
   }
 }
 
+// The app's containers: names and partition keys must match adapters/cosmos/containers.ts. Serverless, so no
+// throughput settings; deploying again leaves existing containers and their data as they are.
+var containers = [
+  { name: 'updates', partitionKeyPath: '/pk' }
+  { name: 'rollouts', partitionKeyPath: '/id' }
+  { name: 'batches', partitionKeyPath: '/rolloutId' }
+]
+
+resource sqlContainers 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@2024-05-15' = [for container in containers: {
+  parent: database
+  name: container.name
+  properties: {
+    resource: {
+      id: container.name
+      partitionKey: { paths: [ container.partitionKeyPath ], kind: 'Hash', version: 2 }
+    }
+  }
+}]
+
 output name string = account.name
 output endpoint string = account.properties.documentEndpoint

@@ -7,11 +7,14 @@ describe('readConfig', () => {
       COSMOS_ENDPOINT: 'http://127.0.0.1:8081/',
       COSMOS_KEY: 'a2V5',
       COSMOS_DATABASE: 'ota',
+      FLEET_PROFILE: 'fleet-profiles/demo.json',
+      FLEET_STATE_FILE: '.data/fleet.jsonl',
     });
 
     expect(config).toEqual({
       blob: { connectionString: 'UseDevelopmentStorage=true' },
       cosmos: { endpoint: 'http://127.0.0.1:8081/', key: 'a2V5', database: 'ota' },
+      fleet: { simulated: { profilePath: 'fleet-profiles/demo.json', stateFile: '.data/fleet.jsonl' } },
     });
   });
 
@@ -22,15 +25,18 @@ describe('readConfig', () => {
       COSMOS_ENDPOINT: 'https://acct.documents.azure.com:443/',
       COSMOS_KEY: ' ',
       COSMOS_DATABASE: 'ota',
+      IOTHUB_HOSTNAME: 'hub.azure-devices.net',
+      FLEET_PROFILE: '',
     });
 
     expect(config.blob).toEqual({ serviceUrl: 'https://acct.blob.core.windows.net' });
     expect(config.cosmos.key).toBeUndefined();
+    expect(config.fleet).toEqual({ iotHub: { hostName: 'hub.azure-devices.net' } });
   });
 
   it('names every missing setting at once', () => {
     expect(() => readConfig({ COSMOS_DATABASE: 'ota' })).toThrow(
-      new ConfigError('Missing app settings: BLOB_SERVICE_URL, COSMOS_ENDPOINT'),
+      new ConfigError('Missing app settings: BLOB_SERVICE_URL, COSMOS_ENDPOINT, IOTHUB_HOSTNAME'),
     );
   });
 });

@@ -1,0 +1,194 @@
+/**
+ * Rollout activities, built from ports. Each is safe to run twice (durable activities are at least once):
+ * planning keeps the first plan, commands carry idempotency keys, state changes are etag-guarded.
+ */
+import { classifyDevice } from '../domain/rollouts/device-classifier';
+import { countDevices } from '../domain/rollouts/rollout-view';
+import { planWaves } from '../domain/rollouts/wave-planner';
+import { isCompatible } from '../domain/updates/update';
+import type { FleetPort } from '../domain/fleet/fleet-port';
+import { batchId, emptyCounts, type BatchRecord, type DeviceStateCounts, type RolloutRecord, type WaveRecord } from '../domain/rollouts/rollout-record';
+import type { RolloutStore, UpdateStore } from '../domain/rollouts/rollout-store-port';
+import type { DeviceRolloutState } from '../domain/rollouts/rollout-status';
+import type { ActivityInput, ActivityOutput, RolloutPlan } from '../orchestrations/contracts';
+
+export interface RolloutPorts {
+  rollouts: RolloutStore;
+  updates: UpdateStore;
+  fleet: FleetPort;
+}
+
+function planOf(record: RolloutRecord): RolloutPlan {
+  return {
+    targetedCount: record.targetedCount,
+    waves: record.waves.map(({ index, kind, deviceCount, soakMs, batches }) => ({ index, kind, deviceCount, soakMs, batches })),
+  };
+}
+
+/** The soak of each planned wave: the canary's, or that of the spec wave whose cumulative share it completes. */
+function soaksOf(spec: RolloutRecord['spec'], sizes: number[]): number[] {
+  const total = sizes.reduce((a, b) => a + b, 0);
+  let reached = 0;
+  return sizes.map((size, i) => {
+    reached += size;
+    if (i === 0) return spec.canarySoakMs;
+    const wave = spec.waves.find((w) => Math.ceil((w.percent / 100) * total) >= reached) ?? spec.waves[spec.waves.length - 1];
+    return wave?.soakMs ?? 0;
+  });
+}
+
+export function createRolloutActivities(ports: RolloutPorts) {
+  const { rollouts, updates, fleet } = ports;
+
+  async function requireRollout(id: string): Promise<RolloutRecord> {
+    const record = await rollouts.get(id);
+    if (!record) throw new Error(`Rollout ${id} does not exist.`);
+    return record;
+  }
+
+  async function updateWaveCounts(rolloutId: string, wave: number, counts: DeviceStateCounts, at: string): Promise<void> {
+    await rollouts.update(rolloutId, (r) => ({
+      ...r, updatedAt: at, waves: r.waves.map((w) => (w.index === wave ? { ...w, counts } : w)),
+    }));
+  }
+
+  return {
+    async loadRolloutPolicy({ rolloutId }: ActivityInput<'loadRolloutPolicy'>): Promise<ActivityOutput<'loadRolloutPolicy'>> {
+      const { spec } = await requireRollout(rolloutId);
+      return {
+        updateName: spec.updateId.name,
+        targetVersion: spec.updateId.version,
+        approval: spec.approval,
+        healthCheckIntervalMs: spec.healthCheckIntervalMs,
+        deviceTimeoutMs: spec.deviceTimeoutMs,
+        failureThreshold: spec.failureThreshold,
+        maintenanceWindows: spec.maintenanceWindows,
+        maxDevicesPerSecond: spec.maxDevicesPerSecond,
+      };
+    },
+
+    async recordProgress(update: ActivityInput<'recordProgress'>): Promise<null> {
+      await rollouts.update(update.rolloutId, (r) => ({
+        ...r,
+        updatedAt: update.at,
+        status: update.status ?? r.status,
+        reason: update.reason ?? r.reason,
+        currentWave: update.currentWave ?? r.currentWave,
+        approvals: update.approval && !r.approvals.some((a) => a.approver === update.approval!.approver && a.at === update.approval!.at) ? [...r.approvals, update.approval] : r.approvals,
+        waves: update.wave ? r.waves.map((w) => (w.index === update.wave!.index ? { ...w, ...update.wave } : w)) : r.waves,
+      }));
+      return null;
+    },
+
+    async planRollout({ rolloutId, at }: ActivityInput<'planRollout'>): Promise<RolloutPlan> {
+      const record = await requireRollout(rolloutId);
+      if (record.waves.length > 0) return planOf(record); // planned before this retry or restart: keep that plan
+      const update = await updates.get(record.spec.updateId);
+      if (!update) throw new Error(`Update ${record.spec.updateId.name} ${record.spec.updateId.version} no longer exists.`);
+      const devices = (await fleet.queryDevices(record.spec.target)).filter((d) => isCompatible(d.tags, update.compatibility));
+      const planned = planWaves({ rolloutId, devices, canary: record.spec.canary, waves: record.spec.waves });
+      const byId = new Map(devices.map((d) => [d.deviceId, d]));
+      const batches: BatchRecord[] = planned.flatMap((wave) =>
+        wave.batches.map((batch) => ({
+          id: batchId(rolloutId, wave.index, batch.index), rolloutId, wave: wave.index, index: batch.index, site: batch.site,
+          devices: batch.deviceIds.map((deviceId) => ({
+            deviceId, fromVersion: byId.get(deviceId)?.installedVersion ?? '', site: batch.site, state: 'pending' as const, updatedAt: at,
+          })),
+        })),
+      );
+      await rollouts.putBatches(batches);
+      const soaks = soaksOf(record.spec, planned.map((w) => w.deviceIds.length));
+      const waves: WaveRecord[] = planned.map((wave, i) => ({
+        index: wave.index, kind: wave.kind, status: 'NotStarted', deviceCount: wave.deviceIds.length, soakMs: soaks[i] ?? 0,
+        batches: wave.batches.map((b) => ({ id: batchId(rolloutId, wave.index, b.index), site: b.site, deviceCount: b.deviceIds.length })),
+        counts: { ...emptyCounts(), pending: wave.deviceIds.length },
+      }));
+      const saved = await rollouts.update(rolloutId, (r) => (r.waves.length > 0 ? r : { ...r, waves, targetedCount: devices.length, updatedAt: at }));
+      return planOf(saved);
+    },
+
+    async dispatchBatch({ rolloutId, batchId: id, at }: ActivityInput<'dispatchBatch'>): Promise<ActivityOutput<'dispatchBatch'>> {
+      const record = await requireRollout(rolloutId);
+      const batch = await rollouts.getBatch(rolloutId, id);
+      if (!batch) throw new Error(`Batch ${id} of rollout ${rolloutId} does not exist.`);
+      const desired = { commandId: `${id}:install`, rolloutId, updateName: record.spec.updateId.name, version: record.spec.updateId.version, kind: 'install' as const };
+      const result = await fleet.applyDesired(batch.devices.map((d) => ({ deviceId: d.deviceId, desired })), at);
+      await rollouts.updateBatch(rolloutId, id, (b) => ({
+        ...b,
+        dispatchedAt: b.dispatchedAt ?? at,
+        devices: b.devices.map((d) => (d.state === 'pending' ? { ...d, state: 'dispatched', updatedAt: at } : d)),
+      }));
+      return result;
+    },
+
+    async assessWave({ rolloutId, wave, at }: ActivityInput<'assessWave'>): Promise<DeviceStateCounts> {
+      const record = await requireRollout(rolloutId);
+      const all: { state: DeviceRolloutState }[] = [];
+      for (const batch of await rollouts.listBatches(rolloutId, wave)) {
+        const open = batch.devices.filter((d) => d.state === 'dispatched');
+        if (open.length > 0 && batch.dispatchedAt) {
+          const reports = new Map((await fleet.readReports(open.map((d) => d.deviceId), at)).map((r) => [r.deviceId, r]));
+          const dispatchedAt = batch.dispatchedAt;
+          const classify = (deviceId: string) => classifyDevice({
+            report: reports.get(deviceId), targetVersion: record.spec.updateId.version, dispatchedAt, now: at, deviceTimeoutMs: record.spec.deviceTimeoutMs,
+          });
+          const saved = await rollouts.updateBatch(rolloutId, batch.id, (b) => ({
+            ...b,
+            devices: b.devices.map((d) => {
+              if (d.state !== 'dispatched') return d;
+              const state = classify(d.deviceId);
+              return state === d.state ? d : { ...d, state, updatedAt: at };
+            }),
+          }));
+          all.push(...saved.devices);
+        } else {
+          all.push(...batch.devices);
+        }
+      }
+      const counts = countDevices(all);
+      await updateWaveCounts(rolloutId, wave, counts, at);
+      return counts;
+    },
+
+    async restoreBatch({ rolloutId, batchId: id, at }: ActivityInput<'restoreBatch'>): Promise<ActivityOutput<'restoreBatch'>> {
+      const batch = await rollouts.getBatch(rolloutId, id);
+      if (!batch) throw new Error(`Batch ${id} of rollout ${rolloutId} does not exist.`);
+      const touched = batch.devices.filter((d) => d.state !== 'pending');
+      const result = await fleet.applyDesired(
+        touched.map((d) => ({ deviceId: d.deviceId, desired: { commandId: `${id}:restore`, rolloutId, updateName: '', version: d.fromVersion, kind: 'restore' as const } })),
+        at,
+      );
+      await rollouts.updateBatch(rolloutId, id, (b) => ({ ...b, restoredAt: b.restoredAt ?? at }));
+      return result;
+    },
+
+    async verifyRestore({ rolloutId, waves, at }: ActivityInput<'verifyRestore'>): Promise<ActivityOutput<'verifyRestore'>> {
+      let restored = 0;
+      let pending = 0;
+      for (const wave of waves) {
+        const batches = await rollouts.listBatches(rolloutId, wave);
+        const all: { state: DeviceRolloutState }[] = [];
+        for (const batch of batches) {
+          const touched = batch.devices.filter((d) => d.state !== 'pending');
+          const reports = new Map((await fleet.readReports(touched.map((d) => d.deviceId), at)).map((r) => [r.deviceId, r]));
+          const saved = await rollouts.updateBatch(rolloutId, batch.id, (b) => ({
+            ...b,
+            devices: b.devices.map((d) =>
+              d.state !== 'pending' && d.state !== 'restored' && reports.get(d.deviceId)?.installedVersion === d.fromVersion
+                ? { ...d, state: 'restored', updatedAt: at }
+                : d),
+          }));
+          for (const d of saved.devices) {
+            if (d.state === 'restored') restored++;
+            else if (d.state !== 'pending') pending++;
+          }
+          all.push(...saved.devices);
+        }
+        await updateWaveCounts(rolloutId, wave, countDevices(all), at);
+      }
+      return { restored, pending };
+    },
+  };
+}
+
+export type RolloutActivities = ReturnType<typeof createRolloutActivities>;

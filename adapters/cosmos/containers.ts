@@ -1,0 +1,44 @@
+/**
+ * The Cosmos DB containers the app uses and how their documents are keyed: the one place for names and
+ * partition keys (provisioned by scripts/provision-local.ts and infra/modules/cosmos.bicep, which must match).
+ */
+import type { UpdateId } from '../../domain/updates/update';
+
+export interface ContainerDefinition {
+  id: string;
+  partitionKeyPath: string;
+}
+
+export const containers = {
+  /** One partition per update name: all versions of `${provider}/${name}` together. */
+  updates: { id: 'updates', partitionKeyPath: '/pk' },
+  /** One partition per rollout; the read-modify-write of a rollout stays in one partition. */
+  rollouts: { id: 'rollouts', partitionKeyPath: '/id' },
+  /** A rollout's batches share its partition, so listing them is a single-partition query. */
+  batches: { id: 'batches', partitionKeyPath: '/rolloutId' },
+} as const satisfies Record<string, ContainerDefinition>;
+
+export function updatePartitionKey(id: Pick<UpdateId, 'provider' | 'name'>): string {
+  return `${id.provider}/${id.name}`;
+}
+
+/** The update's document id: its version, escaped (versions are free text; ids must stay Cosmos-safe). */
+export function updateDocumentId(id: UpdateId): string {
+  return escapeId(id.version);
+}
+
+/**
+ * Cosmos ids must not contain `/`, `\`, `?` or `#`, and '%' is risky in the request path. Every character
+ * outside a conservative set (semver's, plus `_` and `:`) becomes `~` and its UTF-8 bytes in hex; `~` itself is
+ * escaped too, so the mapping is one-to-one.
+ */
+export function escapeId(value: string): string {
+  return Array.from(value, (char) =>
+    /^[A-Za-z0-9._:+-]$/.test(char) ? char : Array.from(Buffer.from(char, 'utf8'), (byte) => `~${byte.toString(16).padStart(2, '0')}`).join(''),
+  ).join('');
+}
+
+/** Ids that are used as given (rollout and batch ids) must already be safe. */
+export function isCosmosSafeId(id: string): boolean {
+  return id.length > 0 && id.length <= 255 && !/[/\\?#]/.test(id) && id.trim() === id;
+}

@@ -1,0 +1,142 @@
+/**
+ * One simulated device: its twin (tags, desired version, reported properties) and the install it is running.
+ * A plain object with functions over it (no per-device closures or timers), so 100,000 devices stay small; an
+ * install finishes lazily, when someone looks at the device at or after its finish time.
+ */
+import type { DeviceDetails, DeviceReport, InstallState } from '../../domain/fleet/device';
+import type { InstallOutcome } from './install-outcome';
+import { toIso } from './timestamps';
+
+export interface SimulatedDevice {
+  readonly deviceId: string;
+  /** Shared by every device of a profile group: never mutate. */
+  readonly tags: Readonly<Record<string, string>>;
+  installedVersion: string;
+  desiredVersion: string | undefined;
+  /** The last reported properties. */
+  state: InstallState;
+  healthy: boolean;
+  lastReportMs: number | undefined;
+  commandId: string | undefined;
+  error: string | undefined;
+  /** Went silent for good after accepting a command: it never reports again. */
+  offline: boolean;
+  /** Every commandId the device accepted, oldest first. */
+  commandIds: string[];
+  pending: PendingInstall | undefined;
+}
+
+interface PendingInstall {
+  commandId: string;
+  version: string;
+  finishMs: number;
+  failed: boolean;
+  unhealthy: boolean;
+}
+
+/** The report a device makes when an install ends. */
+export interface FinishedInstall {
+  commandId: string;
+  state: 'succeeded' | 'failed';
+  installedVersion: string;
+  healthy: boolean;
+  error?: string;
+  reportedMs: number;
+}
+
+export function newDevice(deviceId: string, tags: Readonly<Record<string, string>>, installedVersion: string): SimulatedDevice {
+  // Every field set here, in one order, so all devices share one hidden class.
+  return {
+    deviceId,
+    tags,
+    installedVersion,
+    desiredVersion: undefined,
+    state: 'idle',
+    healthy: true,
+    lastReportMs: undefined,
+    commandId: undefined,
+    error: undefined,
+    offline: false,
+    commandIds: [],
+    pending: undefined,
+  };
+}
+
+/** Records the command; a new command replaces an install still running (its result is never reported). */
+export function acceptCommand(device: SimulatedDevice, commandId: string, version: string, atMs: number, outcome: InstallOutcome): void {
+  device.commandIds.push(commandId);
+  device.desiredVersion = version;
+  device.pending = undefined;
+  if (device.offline || outcome.offline) {
+    device.offline = true;
+    return;
+  }
+  device.pending = { commandId, version, finishMs: atMs + outcome.installTimeMs, failed: outcome.failed, unhealthy: outcome.unhealthy };
+  device.state = 'installing';
+  device.commandId = commandId;
+  device.error = undefined;
+  device.lastReportMs = atMs;
+}
+
+/** The install's final report if it has finished by `nowMs`; does not change the device. */
+export function finishedBy(device: SimulatedDevice, nowMs: number): FinishedInstall | undefined {
+  const pending = device.pending;
+  if (!pending || nowMs < pending.finishMs) return undefined;
+  if (pending.failed) {
+    return {
+      commandId: pending.commandId,
+      state: 'failed',
+      installedVersion: device.installedVersion,
+      healthy: device.healthy,
+      error: `installing ${pending.version} failed (simulated)`,
+      reportedMs: pending.finishMs,
+    };
+  }
+  return {
+    commandId: pending.commandId,
+    state: 'succeeded',
+    installedVersion: pending.version,
+    healthy: !pending.unhealthy,
+    reportedMs: pending.finishMs,
+  };
+}
+
+/** Makes a finished install permanent (the installed version changes for good). */
+export function applyFinished(device: SimulatedDevice, finished: FinishedInstall): void {
+  if (device.pending?.commandId === finished.commandId) device.pending = undefined;
+  device.state = finished.state;
+  device.installedVersion = finished.installedVersion;
+  device.healthy = finished.healthy;
+  device.error = finished.error;
+  device.commandId = finished.commandId;
+  device.lastReportMs = finished.reportedMs;
+}
+
+export function reportAt(device: SimulatedDevice, nowMs: number): DeviceReport {
+  const finished = finishedBy(device, nowMs);
+  const report: DeviceReport = {
+    deviceId: device.deviceId,
+    installedVersion: finished?.installedVersion ?? device.installedVersion,
+    state: finished?.state ?? device.state,
+    healthy: finished?.healthy ?? device.healthy,
+    lastReportAt: isoOrUndefined(finished?.reportedMs ?? device.lastReportMs),
+  };
+  const commandId = finished?.commandId ?? device.commandId;
+  const error = finished ? finished.error : device.error;
+  if (commandId !== undefined) report.commandId = commandId;
+  if (error !== undefined) report.error = error;
+  return report;
+}
+
+export function detailsAt(device: SimulatedDevice, nowMs: number): DeviceDetails {
+  const { installedVersion, state, healthy, lastReportAt } = reportAt(device, nowMs);
+  return { deviceId: device.deviceId, tags: { ...device.tags }, installedVersion, state, healthy, lastReportAt, desiredVersion: device.desiredVersion };
+}
+
+function isoOrUndefined(ms: number | undefined): string | undefined {
+  return ms === undefined ? undefined : toIso(ms);
+}
+
+export function installedVersionAt(device: SimulatedDevice, nowMs: number): string {
+  return finishedBy(device, nowMs)?.installedVersion ?? device.installedVersion;
+}

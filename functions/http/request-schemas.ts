@@ -1,0 +1,75 @@
+/** Request bodies, validated at the edge; inside, the domain types are trusted. */
+import { z } from 'zod';
+import { durationToMs, InvalidDurationError } from '../../domain/duration';
+
+const nonEmpty = z.string().trim().min(1, 'must not be empty');
+
+export const duration = z.string().transform((text, ctx) => {
+  try {
+    return durationToMs(text);
+  } catch (err) {
+    ctx.addIssue({ code: 'custom', message: err instanceof InvalidDurationError ? err.message : 'not a duration' });
+    return z.NEVER;
+  }
+});
+
+const positiveDuration = duration.refine((ms) => ms > 0, 'must be longer than zero');
+
+export const updateIdSchema = z.strictObject({
+  provider: nonEmpty.regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, dot, dash and underscore only'),
+  name: nonEmpty.regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, dot, dash and underscore only'),
+  version: nonEmpty.regex(/^\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.-]+)?$/, 'must be a semantic version such as 2.0.0'),
+});
+
+export const updateRequestSchema = z.strictObject({
+  updateId: updateIdSchema,
+  compatibility: z.array(z.record(z.string(), nonEmpty)).min(1, 'needs at least one set of device properties'),
+  files: z.array(z.strictObject({
+    fileName: nonEmpty,
+    sizeInBytes: z.number().int().nonnegative(),
+    hashes: z.strictObject({ sha256: nonEmpty }),
+  })).min(1, 'needs at least one file'),
+});
+
+const target = z.union([
+  z.strictObject({ query: nonEmpty }),
+  z.strictObject({ deviceIds: z.array(nonEmpty).min(1, 'needs at least one device id') }),
+], { error: "must be { query: \"tags.site = 'plant-a'\" } or { deviceIds: [...] }" });
+
+const canary = z.union([
+  z.strictObject({ devices: z.number().int().positive() }),
+  z.strictObject({ percent: z.number().gt(0).max(100) }),
+], { error: 'must be { devices: <count> } or { percent: <0-100> }' });
+
+export const rolloutRequestSchema = z.strictObject({
+  updateId: updateIdSchema,
+  target,
+  canary: canary.default({ devices: 1 }),
+  canarySoak: positiveDuration.default(30 * 60_000),
+  waves: z.array(z.strictObject({ percent: z.number().gt(0).max(100), soak: positiveDuration })).min(1, 'needs at least one wave'),
+  healthCheckInterval: positiveDuration.default(60_000),
+  deviceTimeout: positiveDuration.default(30 * 60_000),
+  failureThreshold: z.strictObject({
+    percent: z.number().min(0).max(100).optional(),
+    minDevices: z.number().int().positive().optional(),
+    count: z.number().int().positive().optional(),
+  }).default({ percent: 5, minDevices: 10 }),
+  approval: z.strictObject({
+    approvers: z.array(nonEmpty).min(1, 'needs at least one approver'),
+    timeout: positiveDuration,
+  }).optional(),
+  maintenanceWindows: z.array(z.strictObject({
+    site: nonEmpty.optional(),
+    cron: nonEmpty,
+    timeZone: nonEmpty,
+    duration: positiveDuration,
+  })).optional(),
+  maxDevicesPerSecond: z.number().positive().optional(),
+});
+
+export type RolloutRequest = z.infer<typeof rolloutRequestSchema>;
+
+export const approvalRequestSchema = z.strictObject({
+  decision: z.enum(['approve', 'reject']),
+  comment: z.string().max(2000).optional(),
+});

@@ -1,0 +1,67 @@
+/** Registers the rollout orchestrations, activities and HTTP API with the Functions runtime. */
+import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
+import * as df from 'durable-functions';
+import { createRolloutActivities, type RolloutPorts } from '../activities/rollout-activities';
+import { orchestratorNames, type ActivityInput, type ActivityName } from '../orchestrations/contracts';
+import { rollbackOrchestrator } from '../orchestrations/rollback-orchestrator';
+import { rolloutOrchestrator } from '../orchestrations/rollout-orchestrator';
+import { waveOrchestrator } from '../orchestrations/wave-orchestrator';
+import { createDevicesApi } from './http/devices-api';
+import { createRolloutsApi, type RolloutRunner } from './http/rollouts-api';
+import { createUpdatesApi } from './http/updates-api';
+
+const durableClient = df.input.durableClient();
+
+/** The durable client of one invocation, as the API's RolloutRunner. */
+function runnerFor(context: InvocationContext): RolloutRunner {
+  const client = df.getClient(context);
+  return {
+    async start(rolloutId) {
+      await client.startNew(orchestratorNames.rollout, { instanceId: rolloutId, input: { rolloutId } });
+    },
+    async raise(rolloutId, eventName, payload) {
+      const status = await client.getStatus(rolloutId);
+      if (!status || ['Completed', 'Failed', 'Terminated'].includes(String(status.runtimeStatus))) return false;
+      await client.raiseEvent(rolloutId, eventName, payload);
+      return true;
+    },
+  };
+}
+
+export function registerRollouts(ports: RolloutPorts, now: () => Date = () => new Date()): void {
+  df.app.orchestration(orchestratorNames.rollout, rolloutOrchestrator);
+  df.app.orchestration(orchestratorNames.wave, waveOrchestrator);
+  df.app.orchestration(orchestratorNames.rollback, rollbackOrchestrator);
+
+  const activities = createRolloutActivities(ports);
+  for (const [name, handler] of Object.entries(activities) as [ActivityName, (input: never) => Promise<unknown>][]) {
+    df.app.activity(name, { handler: (input: unknown) => handler(input as never) });
+  }
+  df.app.activity('forwardControl', {
+    extraInputs: [durableClient],
+    handler: async (input: ActivityInput<'forwardControl'>, context: InvocationContext) => {
+      const client = df.getClient(context);
+      const status = await client.getStatus(input.instanceId);
+      if (!status || !['Running', 'Pending', 'Suspended'].includes(String(status.runtimeStatus))) return { delivered: false };
+      await client.raiseEvent(input.instanceId, 'Control', input.event);
+      return { delivered: true };
+    },
+  });
+
+  const updates = createUpdatesApi({ updates: ports.updates, now });
+  const devices = createDevicesApi({ fleet: ports.fleet });
+  const withRunner = (handler: (api: ReturnType<typeof createRolloutsApi>, request: HttpRequest) => Promise<HttpResponseInit>) =>
+    (request: HttpRequest, context: InvocationContext) =>
+      handler(createRolloutsApi({ ...ports, runner: runnerFor(context), now }), request);
+  const route = (name: string, methods: ('GET' | 'POST')[], path: string, handler: (request: HttpRequest, context: InvocationContext) => Promise<HttpResponseInit>) =>
+    app.http(name, { methods, route: path, authLevel: 'anonymous', extraInputs: [durableClient], handler });
+
+  route('registerUpdate', ['POST'], 'updates', (request) => updates.register(request));
+  route('getUpdate', ['GET'], 'updates/{provider}/{name}/{version}', (request) => updates.get(request));
+  route('createRollout', ['POST'], 'rollouts', withRunner((api, request) => api.create(request)));
+  route('listRollouts', ['GET'], 'rollouts', withRunner((api, request) => api.list(request)));
+  route('getRollout', ['GET'], 'rollouts/{id}', withRunner((api, request) => api.get(request)));
+  route('approveRollout', ['POST'], 'rollouts/{id}/approvals', withRunner((api, request) => api.approve(request)));
+  route('controlRollout', ['POST'], 'rollouts/{id}/{action:regex(^(pause|resume|cancel|rollback)$)}', withRunner((api, request) => api.control(request)));
+  route('getDevice', ['GET'], 'devices/{id}', (request) => devices.get(request));
+}

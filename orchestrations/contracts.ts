@@ -1,0 +1,115 @@
+/**
+ * The one place where orchestrations and activities meet: function names, event names and payload types.
+ * Payloads carry ids and counts, never device lists, so orchestration history stays flat as the fleet grows.
+ */
+import type * as df from 'durable-functions';
+import type { ApprovalDecision, DeviceStateCounts } from '../domain/rollouts/rollout-record';
+import type { FailureThreshold, MaintenanceWindow } from '../domain/rollouts/rollout-spec';
+import type { RolloutStatus, WaveStatus } from '../domain/rollouts/rollout-status';
+
+export const orchestratorNames = {
+  rollout: 'rolloutOrchestrator',
+  wave: 'waveOrchestrator',
+  rollback: 'rollbackOrchestrator',
+} as const;
+
+export const eventNames = {
+  /** Payload ApprovalEvent; raised on the rollout instance by POST /rollouts/{id}/approvals. */
+  approval: 'Approval',
+  /** Payload ControlEvent; raised on the rollout instance, forwarded by it to the running wave. */
+  control: 'Control',
+} as const;
+
+export type ControlAction = 'pause' | 'resume' | 'cancel' | 'rollback';
+
+export interface ControlEvent {
+  action: ControlAction;
+  by: string;
+}
+
+export type ApprovalEvent = Omit<ApprovalDecision, 'at'>;
+
+/** The rollout's policy without its target list (the orchestration never holds device lists). */
+export interface RolloutPolicy {
+  updateName: string;
+  targetVersion: string;
+  approval?: { approvers: string[]; timeoutMs: number };
+  healthCheckIntervalMs: number;
+  deviceTimeoutMs: number;
+  failureThreshold: FailureThreshold;
+  maintenanceWindows?: MaintenanceWindow[];
+  maxDevicesPerSecond?: number;
+}
+
+export interface PlannedWaveRef {
+  index: number;
+  kind: 'canary' | 'wave';
+  deviceCount: number;
+  soakMs: number;
+  batches: { id: string; site: string | undefined; deviceCount: number }[];
+}
+
+export interface RolloutPlan {
+  targetedCount: number;
+  waves: PlannedWaveRef[];
+}
+
+export interface ProgressUpdate {
+  rolloutId: string;
+  at: string;
+  status?: RolloutStatus;
+  reason?: string;
+  currentWave?: number;
+  wave?: { index: number; status: WaveStatus; startedAt?: string; endedAt?: string };
+  approval?: ApprovalDecision;
+}
+
+export interface WaveInput {
+  rolloutId: string;
+  wave: PlannedWaveRef;
+  policy: RolloutPolicy;
+  /** Carried over continueAsNew. */
+  progress?: { nextBatch: number; soakEndsAt?: string; paused: boolean; polls: number };
+}
+
+export interface WaveOutcome {
+  verdict: 'promote' | 'rollback' | 'cancel';
+  reason: string;
+}
+
+export interface RollbackInput {
+  rolloutId: string;
+  /** Waves to restore, newest first. */
+  waves: PlannedWaveRef[];
+  reason: string;
+  healthCheckIntervalMs: number;
+  verifyTimeoutMs: number;
+}
+
+export interface ActivityContract {
+  loadRolloutPolicy: { input: { rolloutId: string }; output: RolloutPolicy };
+  recordProgress: { input: ProgressUpdate; output: null };
+  planRollout: { input: { rolloutId: string; at: string }; output: RolloutPlan };
+  dispatchBatch: { input: { rolloutId: string; batchId: string; at: string }; output: { sent: number; alreadyApplied: number } };
+  assessWave: { input: { rolloutId: string; wave: number; at: string }; output: DeviceStateCounts };
+  restoreBatch: { input: { rolloutId: string; batchId: string; at: string }; output: { sent: number; alreadyApplied: number } };
+  verifyRestore: { input: { rolloutId: string; waves: number[]; at: string }; output: { restored: number; pending: number } };
+  forwardControl: { input: { instanceId: string; event: ControlEvent }; output: { delivered: boolean } };
+}
+
+export type ActivityName = keyof ActivityContract;
+export type ActivityInput<K extends ActivityName> = ActivityContract[K]['input'];
+export type ActivityOutput<K extends ActivityName> = ActivityContract[K]['output'];
+
+/** Typed callActivity: the name picks the payload type. Cast the yielded result with ActivityOutput<K>. */
+export function callActivity<K extends ActivityName>(context: df.OrchestrationContext, name: K, input: ActivityInput<K>): df.Task {
+  return context.df.callActivity(name, input);
+}
+
+export function waveInstanceId(rolloutId: string, wave: number): string {
+  return `${rolloutId}:wave:${wave}`;
+}
+
+export function rollbackInstanceId(rolloutId: string): string {
+  return `${rolloutId}:rollback`;
+}

@@ -1,0 +1,36 @@
+/**
+ * Compensation: restore every device the rollout touched, newest wave first (one activity per batch), then check
+ * on durable timers that they report their previous version again.
+ */
+import type * as df from 'durable-functions';
+import { callActivity, type ActivityOutput, type RollbackInput } from './contracts';
+
+export function* rollbackOrchestrator(context: df.OrchestrationContext): Generator<df.Task, string, unknown> {
+  const { rolloutId, waves, reason, healthCheckIntervalMs, verifyTimeoutMs } = context.df.getInput() as RollbackInput;
+  const now = () => context.df.currentUtcDateTime;
+  const record = (status: 'RollingBack' | 'RolledBack' | 'Failed', why: string) =>
+    callActivity(context, 'recordProgress', { rolloutId, at: now().toISOString(), status, reason: why });
+
+  yield record('RollingBack', `rolling back: ${reason}`);
+  for (const wave of waves) {
+    yield context.df.Task.all(wave.batches.map((batch) => callActivity(context, 'restoreBatch', { rolloutId, batchId: batch.id, at: now().toISOString() })));
+  }
+
+  const waveIndexes = waves.map((w) => w.index);
+  const deadline = now().getTime() + verifyTimeoutMs;
+  for (;;) {
+    yield context.df.createTimer(new Date(now().getTime() + healthCheckIntervalMs));
+    const check = (yield callActivity(context, 'verifyRestore', { rolloutId, waves: waveIndexes, at: now().toISOString() })) as ActivityOutput<'verifyRestore'>;
+    if (check.pending === 0) {
+      yield record('RolledBack', `${reason}; ${check.restored} touched devices verified back on their previous version`);
+      for (const wave of waves) {
+        yield callActivity(context, 'recordProgress', { rolloutId, at: now().toISOString(), wave: { index: wave.index, status: 'RolledBack' } });
+      }
+      return 'RolledBack';
+    }
+    if (now().getTime() >= deadline) {
+      yield record('Failed', `${reason}; roll back not verified: ${check.pending} devices still not on their previous version`);
+      return 'Failed';
+    }
+  }
+}

@@ -1,0 +1,84 @@
+/**
+ * One instance per rollout (instance id = rollout id): approval gate, then one wave sub-orchestration per wave,
+ * then promotion, or compensation of every touched wave. Touches only context.df; decisions come from domain/.
+ */
+import type * as df from 'durable-functions';
+import {
+  callActivity, eventNames, orchestratorNames, rollbackInstanceId, waveInstanceId,
+  type ActivityOutput, type ApprovalEvent, type ProgressUpdate, type ControlEvent, type PlannedWaveRef, type RollbackInput, type WaveInput, type WaveOutcome,
+} from './contracts';
+
+const verifyTimeoutFactor = 2;
+
+export function* rolloutOrchestrator(context: df.OrchestrationContext): Generator<df.Task, string, unknown> {
+  const { rolloutId } = context.df.getInput() as { rolloutId: string };
+  const now = () => context.df.currentUtcDateTime.toISOString();
+  const progress = (update: Omit<ProgressUpdate, 'rolloutId' | 'at'>): df.Task => callActivity(context, 'recordProgress', { rolloutId, at: now(), ...update });
+
+  const policy = (yield callActivity(context, 'loadRolloutPolicy', { rolloutId })) as ActivityOutput<'loadRolloutPolicy'>;
+
+  if (policy.approval) {
+    yield progress({ status: 'PendingApproval', reason: `waiting for approval by one of ${policy.approval.approvers.join(', ')}` });
+    const expiry = context.df.createTimer(new Date(context.df.currentUtcDateTime.getTime() + policy.approval.timeoutMs));
+    const approval = context.df.waitForExternalEvent(eventNames.approval);
+    for (;;) {
+      // Before approval only cancel means anything; other control events are ignored.
+      const control = context.df.waitForExternalEvent(eventNames.control);
+      const winner = yield context.df.Task.any([approval, control, expiry]);
+      if (winner === expiry) {
+        yield progress({ status: 'Expired', reason: 'nobody approved before the approval expired; no device was touched' });
+        return 'Expired';
+      }
+      if (winner === control) {
+        const event = control.result as ControlEvent;
+        if (event.action !== 'cancel') continue;
+        expiry.cancel();
+        yield progress({ status: 'Cancelled', reason: `cancelled by ${event.by} before approval; no device was touched` });
+        return 'Cancelled';
+      }
+      expiry.cancel();
+      const decision = approval.result as ApprovalEvent;
+      yield progress({ approval: { ...decision, at: now() } });
+      if (decision.decision === 'reject') {
+        yield progress({ status: 'Rejected', reason: `rejected by ${decision.approver}${decision.comment ? `: ${decision.comment}` : ''}; no device was touched` });
+        return 'Rejected';
+      }
+      break;
+    }
+  }
+
+  yield progress({ status: 'Scheduled', reason: 'resolving target devices and planning waves' });
+  const plan = (yield callActivity(context, 'planRollout', { rolloutId, at: now() })) as ActivityOutput<'planRollout'>;
+  if (plan.targetedCount === 0) {
+    yield progress({ status: 'Failed', reason: 'no device matches the target' });
+    return 'Failed';
+  }
+
+  const touched: PlannedWaveRef[] = [];
+  for (const wave of plan.waves) {
+    touched.unshift(wave);
+    yield progress({ status: 'InProgress', currentWave: wave.index, reason: `${wave.kind === 'canary' ? 'canary' : `wave ${wave.index}`} of ${plan.waves.length - 1}` });
+    const waveTask = context.df.callSubOrchestrator(orchestratorNames.wave, { rolloutId, wave, policy } satisfies WaveInput, waveInstanceId(rolloutId, wave.index));
+    // Control events reach this instance; while a wave runs they are forwarded to it (it owns pause and roll back).
+    let outcome: WaveOutcome | undefined;
+    while (!outcome) {
+      const control = context.df.waitForExternalEvent(eventNames.control);
+      const winner = yield context.df.Task.any([waveTask, control]);
+      if (winner === waveTask) outcome = waveTask.result as WaveOutcome;
+      else yield callActivity(context, 'forwardControl', { instanceId: waveInstanceId(rolloutId, wave.index), event: control.result as ControlEvent });
+    }
+    if (outcome.verdict === 'cancel') {
+      yield progress({ status: 'Cancelled', reason: outcome.reason });
+      return 'Cancelled';
+    }
+    if (outcome.verdict === 'rollback') {
+      const rollback: RollbackInput = {
+        rolloutId, waves: touched, reason: outcome.reason,
+        healthCheckIntervalMs: policy.healthCheckIntervalMs, verifyTimeoutMs: policy.deviceTimeoutMs * verifyTimeoutFactor,
+      };
+      return (yield context.df.callSubOrchestrator(orchestratorNames.rollback, rollback, rollbackInstanceId(rolloutId))) as string;
+    }
+  }
+  yield progress({ status: 'Completed', reason: `all ${plan.waves.length} waves promoted; ${plan.targetedCount} devices targeted` });
+  return 'Completed';
+}

@@ -1,0 +1,109 @@
+/**
+ * One sub-orchestration per wave: dispatch its batches (one activity per batch, within maintenance windows and the
+ * dispatch-rate limit), then check health on durable timers until the soak ends or a threshold is crossed.
+ * Obeys pause / resume / cancel / roll back sent as Control events. History stays flat: continueAsNew every
+ * `pollsPerExecution` health checks.
+ */
+import type * as df from 'durable-functions';
+import { assessWave } from '../domain/rollouts/health-assessor';
+import { dispatchPauseMs } from '../domain/rollouts/dispatch-rate';
+import { windowStateAt } from '../domain/rollouts/maintenance-window';
+import type { WaveStatus } from '../domain/rollouts/rollout-status';
+import { callActivity, eventNames, type ActivityOutput, type ControlEvent, type WaveInput, type WaveOutcome } from './contracts';
+
+const pollsPerExecution = 50;
+
+export function* waveOrchestrator(context: df.OrchestrationContext): Generator<df.Task, WaveOutcome | undefined, unknown> {
+  const input = context.df.getInput() as WaveInput;
+  const { rolloutId, wave, policy } = input;
+  const state = input.progress ?? { nextBatch: 0, soakEndsAt: undefined, paused: false, polls: 0 };
+  const now = () => context.df.currentUtcDateTime;
+  const label = wave.kind === 'canary' ? 'canary' : `wave ${wave.index}`;
+  const recordWave = (status: WaveStatus, extra: { startedAt?: string; endedAt?: string } = {}) =>
+    callActivity(context, 'recordProgress', { rolloutId, at: now().toISOString(), wave: { index: wave.index, status, ...extra } });
+  const recordRollout = (status: 'InProgress' | 'Paused', reason: string) =>
+    callActivity(context, 'recordProgress', { rolloutId, at: now().toISOString(), status, reason });
+
+  let control = context.df.waitForExternalEvent(eventNames.control);
+  /** Applies a control event; returns an outcome when the wave must end. */
+  function* obey(event: ControlEvent): Generator<df.Task, WaveOutcome | undefined, unknown> {
+    control = context.df.waitForExternalEvent(eventNames.control);
+    switch (event.action) {
+      case 'cancel':
+        return { verdict: 'cancel', reason: `cancelled by ${event.by} during the ${label}` };
+      case 'rollback':
+        return { verdict: 'rollback', reason: `roll back requested by ${event.by} during the ${label}` };
+      case 'pause':
+        if (!state.paused) {
+          state.paused = true;
+          yield recordRollout('Paused', `paused by ${event.by} during the ${label}`);
+        }
+        return undefined;
+      case 'resume':
+        if (state.paused) {
+          state.paused = false;
+          yield recordRollout('InProgress', `resumed by ${event.by}`);
+        }
+        return undefined;
+    }
+  }
+  /** Waits until `until` (or for the next control event when paused), obeying control events meanwhile. */
+  function* waitUntil(until: Date): Generator<df.Task, WaveOutcome | undefined, unknown> {
+    const timer = context.df.createTimer(until);
+    const winner = yield context.df.Task.any([timer, control]);
+    if (winner === timer) return undefined;
+    timer.cancel();
+    return yield* obey(control.result as ControlEvent);
+  }
+
+  if (state.nextBatch === 0 && !input.progress) yield recordWave('Dispatching', { startedAt: now().toISOString() });
+  while (state.nextBatch < wave.batches.length) {
+    if (state.paused) {
+      const outcome = yield* waitUntil(new Date(now().getTime() + policy.healthCheckIntervalMs));
+      if (outcome) return yield* finish(outcome);
+      continue;
+    }
+    const batch = wave.batches[state.nextBatch]!;
+    const window = windowStateAt(policy.maintenanceWindows, batch.site, now().toISOString());
+    if (!window.open) {
+      yield recordRollout('InProgress', `${label}: waiting for the maintenance window of ${batch.site ?? 'all sites'} opening ${window.opensAt}`);
+      const outcome = yield* waitUntil(new Date(window.opensAt));
+      if (outcome) return yield* finish(outcome);
+      continue;
+    }
+    const sent = (yield callActivity(context, 'dispatchBatch', { rolloutId, batchId: batch.id, at: now().toISOString() })) as ActivityOutput<'dispatchBatch'>;
+    state.nextBatch++;
+    const pause = dispatchPauseMs(sent.sent, policy.maxDevicesPerSecond);
+    if (pause > 0) {
+      const outcome = yield* waitUntil(new Date(now().getTime() + pause));
+      if (outcome) return yield* finish(outcome);
+    }
+  }
+
+  if (!state.soakEndsAt) {
+    state.soakEndsAt = new Date(now().getTime() + wave.soakMs).toISOString();
+    yield recordWave('Soaking');
+  }
+  for (;;) {
+    const outcome = yield* waitUntil(new Date(now().getTime() + policy.healthCheckIntervalMs));
+    if (outcome) return yield* finish(outcome);
+    const counts = (yield callActivity(context, 'assessWave', { rolloutId, wave: wave.index, at: now().toISOString() })) as ActivityOutput<'assessWave'>;
+    const assessment = assessWave({
+      counts, deviceCount: wave.deviceCount, threshold: policy.failureThreshold,
+      soakEndsAt: state.paused ? undefined : state.soakEndsAt, now: now().toISOString(),
+    });
+    if (assessment.verdict === 'rollback') return yield* finish({ verdict: 'rollback', reason: `${label}: ${assessment.reason}` });
+    if (assessment.verdict === 'promote') return yield* finish({ verdict: 'promote', reason: `${label}: ${assessment.reason}` });
+    state.polls++;
+    if (state.polls % pollsPerExecution === 0) {
+      context.df.continueAsNew({ ...input, progress: state } satisfies WaveInput);
+      return undefined;
+    }
+  }
+
+  function* finish(outcome: WaveOutcome): Generator<df.Task, WaveOutcome, unknown> {
+    if (outcome.verdict !== 'cancel') yield recordWave(outcome.verdict === 'promote' ? 'Promoted' : 'Failed', { endedAt: now().toISOString() });
+    if (outcome.verdict !== 'promote') yield callActivity(context, 'recordProgress', { rolloutId, at: now().toISOString(), reason: outcome.reason });
+    return outcome;
+  }
+}

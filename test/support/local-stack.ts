@@ -1,0 +1,90 @@
+/** Runs `npm start`'s script (Azurite, Cosmos stand-in, devhost with the app) as a child process, as a user would. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { repoRoot } from './devhost-process';
+
+export interface LocalStack {
+  url: string;
+  dataDir: string | undefined;
+  output(): string;
+  api(method: string, route: string, body?: unknown, caller?: string): Promise<{ status: number; body: any }>;
+  kill9(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const running = new Set<ChildProcess>();
+process.on('exit', () => running.forEach((child) => child.kill('SIGKILL')));
+
+/** Writes a fleet profile to a temp file and returns its path. */
+export function writeProfile(profile: unknown): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fleet-'));
+  const file = path.join(dir, 'profile.json');
+  fs.writeFileSync(file, JSON.stringify(profile));
+  return file;
+}
+
+export async function startLocalStack(options: { fleet?: string; dataDir?: string; timeSkip?: boolean } = {}): Promise<LocalStack> {
+  const args = [path.join(repoRoot, 'dist/scripts/start-local.js'), '--port', '0'];
+  if (options.fleet) args.push('--fleet', options.fleet);
+  if (options.dataDir) args.push('--data', options.dataDir);
+  if (options.timeSkip) args.push('--time-skip');
+  const child = spawn(process.execPath, args, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  running.add(child);
+  let log = '';
+  const exited = new Promise<void>((resolve) => child.once('exit', () => { running.delete(child); resolve(); }));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`local stack did not start:\n${log}`)), 30000);
+    const onData = (chunk: Buffer) => {
+      log += chunk.toString();
+      const match = /running: (http:\/\/127\.0\.0\.1:\d+)\/api\/health/.exec(log);
+      if (match) { clearTimeout(timer); resolve(match[1]!); }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`local stack exited with ${code}:\n${log}`)); });
+  });
+  const killGroup = (signal: NodeJS.Signals) => {
+    try { process.kill(-child.pid!, signal); } catch { /* already gone */ }
+  };
+  return {
+    url,
+    dataDir: options.dataDir,
+    output: () => log,
+    async api(method, route, body, caller = 'ops@contoso.com') {
+      const res = await fetch(`${url}/api/${route}`, {
+        method,
+        headers: { 'content-type': 'application/json', ...(caller ? { 'x-ms-client-principal-name': caller } : {}) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      const text = await res.text();
+      let parsed: unknown = text;
+      try { parsed = text ? JSON.parse(text) : undefined; } catch { /* not JSON */ }
+      return { status: res.status, body: parsed as any };
+    },
+    async kill9() {
+      killGroup('SIGKILL'); // the whole group: start-local, Azurite; as a crash of the machine would
+      await exited;
+    },
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGINT');
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([exited, new Promise((r) => { timer = setTimeout(r, 10000); })]);
+      clearTimeout(timer);
+      killGroup('SIGKILL');
+    },
+  };
+}
+
+/** Polls the rollout until its status is one of `statuses`. */
+export async function waitForRollout(stack: LocalStack, id: string, statuses: string[], timeoutMs = 60000): Promise<any> {
+  const deadline = Date.now() + timeoutMs;
+  let last: any;
+  while (Date.now() < deadline) {
+    last = (await stack.api('GET', `rollouts/${id}`)).body;
+    if (statuses.includes(last?.status)) return last;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`rollout ${id} did not reach ${statuses.join('/')}; last: ${JSON.stringify(last)?.slice(0, 2000)}`);
+}
