@@ -171,12 +171,16 @@ export function createRolloutActivities(ports: RolloutPorts) {
         for (const batch of batches) {
           const touched = batch.devices.filter((d) => d.state !== 'pending');
           const reports = new Map((await fleet.readReports(touched.map((d) => d.deviceId), at)).map((r) => [r.deviceId, r]));
+          // Verified only by a report sent after the restore command: a silent device's old report proves nothing.
+          const restoredSince = batch.restoredAt ?? at;
+          const isBack = (deviceId: string, fromVersion: string) => {
+            const report = reports.get(deviceId);
+            return report?.installedVersion === fromVersion && report.lastReportAt !== undefined && report.lastReportAt >= restoredSince;
+          };
           const saved = await rollouts.updateBatch(rolloutId, batch.id, (b) => ({
             ...b,
             devices: b.devices.map((d) =>
-              d.state !== 'pending' && d.state !== 'restored' && reports.get(d.deviceId)?.installedVersion === d.fromVersion
-                ? { ...d, state: 'restored', updatedAt: at }
-                : d),
+              d.state !== 'pending' && d.state !== 'restored' && isBack(d.deviceId, d.fromVersion) ? { ...d, state: 'restored', updatedAt: at } : d),
           }));
           for (const d of saved.devices) {
             if (d.state === 'restored') restored++;

@@ -84,6 +84,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
 
   const durableApi = new DurableHttpApi(engine, url, taskHub);
   const clientInput: InvocationInput['extraInputsByType'] = { durableClient: { string: JSON.stringify(durableClientBinding(url, taskHub)) } };
+  engine.bindings = clientInput;
   const invoke = (fn: RegisteredFunction, trigger: InvocationInput['trigger']) =>
     invokeFunction(fn, { trigger, extraInputsByType: clientInput }, (level, message) => logAt(level, `${fn.metadata.name}: ${message}`));
   const timers = new TimerScheduler(clock, async (fn, info) => {

@@ -130,7 +130,7 @@ export function reportAt(device: SimulatedDevice, nowMs: number): DeviceReport {
 
 export function detailsAt(device: SimulatedDevice, nowMs: number): DeviceDetails {
   const { installedVersion, state, healthy, lastReportAt } = reportAt(device, nowMs);
-  return { deviceId: device.deviceId, tags: { ...device.tags }, installedVersion, state, healthy, lastReportAt, desiredVersion: device.desiredVersion };
+  return { deviceId: device.deviceId, tags: { ...device.tags }, installedVersion, state, healthy, lastReportAt, desiredVersion: device.desiredVersion, acceptedCommands: [...device.commandIds] };
 }
 
 function isoOrUndefined(ms: number | undefined): string | undefined {

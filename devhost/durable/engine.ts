@@ -8,7 +8,7 @@ import { HostClock } from './clock';
 import { terminalStatuses, type ActivityWorkItem, type Instance, type OrchestratorMessage, type TimerItem, type Transaction } from './model';
 import { Episode, newInstance, startMessage } from './orchestration-episode';
 import { parseEntityId, runEntityBatch, signalMessage } from './entity-batch';
-import { runActivity, runOrchestrator } from './sdk-bridge';
+import { runActivity, runOrchestrator, type BindingInputs } from './sdk-bridge';
 import type { TaskHubStore } from './task-hub-store';
 
 export interface EngineOptions {
@@ -41,6 +41,9 @@ export class DurableEngine {
     this.#options.autoSkip = on;
     if (on) this.scheduleIdleCheck();
   }
+
+  /** Extra input bindings activities and entities may declare (the durable client); set once the host has a URL. */
+  bindings: BindingInputs | undefined;
 
   /** Things outside the engine that count as busy for time-skipping (e.g. HTTP requests in flight). */
   externalBusy = 0;
@@ -178,7 +181,7 @@ export class DurableEngine {
     if (messages.length === 0) return;
     if (parseEntityId(instanceId)) {
       const log = (level: string, msg: string) => this.#options.log(level, msg);
-      return this.commit(await runEntityBatch(instanceId, this.store.entities.get(instanceId), messages, this.clock.now(), log));
+      return this.commit(await runEntityBatch(instanceId, this.store.entities.get(instanceId), messages, this.clock.now(), log, this.bindings));
     }
     const instance = this.store.instances.get(instanceId);
     const consumed: Transaction = { removeMessages: [{ instanceId, ids: messages.map((m) => m.id) }] };
@@ -266,7 +269,7 @@ export class DurableEngine {
   }
 
   async #runActivity(item: ActivityWorkItem): Promise<void> {
-    const outcome = await runActivity(item.name, item.input, (level, msg) => this.#options.log(level, msg));
+    const outcome = await runActivity(item.name, item.input, (level, msg) => this.#options.log(level, msg), this.bindings);
     const now = this.clock.now();
     const event = outcome.ok
       ? historyEvent(EventType.TaskCompleted, now, { TaskScheduledId: item.taskScheduledId, Result: outcome.result })

@@ -4,7 +4,7 @@
  */
 import { EventType, historyEvent } from './history';
 import type { EntityRecord, OrchestratorMessage, Transaction } from './model';
-import { runEntity } from './sdk-bridge';
+import { runEntity, type BindingInputs } from './sdk-bridge';
 import type { LogSink } from '../invoker';
 
 export function entityIdOf(name: string, key: string): string {
@@ -20,11 +20,11 @@ export function signalMessage(entityId: string, operation: string, input: string
   return { id: requestId, instanceId: entityId, event: historyEvent(EventType.EventRaised, now, { Name: operation, Input: input, RequestId: requestId, Signal: true }) };
 }
 
-export async function runEntityBatch(entityId: string, existing: EntityRecord | undefined, messages: OrchestratorMessage[], now: Date, log: LogSink): Promise<Transaction> {
+export async function runEntityBatch(entityId: string, existing: EntityRecord | undefined, messages: OrchestratorMessage[], now: Date, log: LogSink, bindings?: BindingInputs): Promise<Transaction> {
   const { name, key } = parseEntityId(entityId) ?? { name: entityId, key: '' };
   const record: EntityRecord = existing ?? { entityId, name, key, exists: false, state: null, lastModifiedTime: now.toISOString() };
   const batch = messages.map((m) => ({ id: m.event.RequestId ?? m.id, name: m.event.Name ?? '', input: m.event.Input, signal: m.event.Signal === true }));
-  const outcome = await runEntity(name, { self: { name, key }, exists: record.exists, state: record.state ?? undefined, batch }, log);
+  const outcome = await runEntity(name, { self: { name, key }, exists: record.exists, state: record.state ?? undefined, batch }, log, bindings);
   const addMessages: OrchestratorMessage[] = [];
   messages.forEach((m, i) => {
     const replyTo = m.event.ReplyTo;

@@ -1,6 +1,9 @@
 /** Calls orchestrator and activity functions through the app's programming model, in the SDK's wire formats. */
 import { registry, type RegisteredFunction } from '../functions-core';
-import { fromTypedData, invokeFunction, jsonTypedData, triggerBindingOf, type LogSink } from '../invoker';
+import { fromTypedData, invokeFunction, jsonTypedData, triggerBindingOf, type InvocationInput, type LogSink } from '../invoker';
+
+/** Values of extra input bindings (e.g. a durable client) that activities and entities may declare. */
+export type BindingInputs = InvocationInput['extraInputsByType'];
 import { fromJsonText, toJsonText, type HistoryEvent } from './history';
 import type { Instance } from './model';
 import type { OrchestratorRun, OrchestratorState } from './orchestration-episode';
@@ -50,11 +53,11 @@ export async function runOrchestrator(instance: Instance, history: HistoryEvent[
 
 export type ActivityResult = { ok: true; result: string } | { ok: false; reason: string; details: string };
 
-export async function runActivity(name: string, input: string, log: LogSink): Promise<ActivityResult> {
+export async function runActivity(name: string, input: string, log: LogSink, bindings?: BindingInputs): Promise<ActivityResult> {
   const fn = findFunction(name, 'activityTrigger');
   if (!fn) return { ok: false, reason: `The function '${name}' doesn't exist, is disabled, or is not an activity function.`, details: '' };
   try {
-    const outcome = await invokeFunction(fn, { trigger: { json: input } }, log);
+    const outcome = await invokeFunction(fn, { trigger: { json: input }, extraInputsByType: bindings }, log);
     return { ok: true, result: toJsonText(fromTypedData(outcome.returnValue) ?? null) };
   } catch (err) {
     const error = err instanceof Error ? err : new Error(String(err));
@@ -69,11 +72,11 @@ export interface EntityBatchResult {
   signals: { target: { name: string; key: string }; name: string; input: string; requestId: string }[];
 }
 
-export async function runEntity(name: string, trigger: Record<string, unknown>, log: LogSink): Promise<{ ok: true; state: EntityBatchResult } | { ok: false; reason: string }> {
+export async function runEntity(name: string, trigger: Record<string, unknown>, log: LogSink, bindings?: BindingInputs): Promise<{ ok: true; state: EntityBatchResult } | { ok: false; reason: string }> {
   const fn = findFunction(name, 'entityTrigger');
   if (!fn) return { ok: false, reason: `The function '${name}' doesn't exist, is disabled, or is not an entity function.` };
   try {
-    const outcome = await invokeFunction(fn, { trigger: jsonTypedData(trigger) }, log);
+    const outcome = await invokeFunction(fn, { trigger: jsonTypedData(trigger), extraInputsByType: bindings }, log);
     return { ok: true, state: fromTypedData(outcome.returnValue) as EntityBatchResult };
   } catch (err) {
     return { ok: false, reason: err instanceof Error ? err.message : String(err) };

@@ -32,4 +32,6 @@ export interface DeviceDetails extends DeviceSummary {
   healthy: boolean;
   lastReportAt: string | undefined;
   desiredVersion: string | undefined;
+  /** Ids of the commands the device accepted, oldest first (each command reaches a device once). */
+  acceptedCommands: string[];
 }

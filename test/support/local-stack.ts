@@ -10,6 +10,9 @@ export interface LocalStack {
   dataDir: string | undefined;
   output(): string;
   api(method: string, route: string, body?: unknown, caller?: string): Promise<{ status: number; body: any }>;
+  /** Time-skipping on or off, and jumps of the durable clock (the devhost's admin API). */
+  setTimeSkip(on: boolean): Promise<void>;
+  advanceClock(by: string): Promise<void>;
   kill9(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -62,6 +65,14 @@ export async function startLocalStack(options: { fleet?: string; dataDir?: strin
       let parsed: unknown = text;
       try { parsed = text ? JSON.parse(text) : undefined; } catch { /* not JSON */ }
       return { status: res.status, body: parsed as any };
+    },
+    async setTimeSkip(on) {
+      const res = await fetch(`${url}/admin/host/clock`, { method: 'POST', body: JSON.stringify({ autoSkip: on }) });
+      if (res.status !== 200) throw new Error(`clock: ${res.status}`);
+    },
+    async advanceClock(by) {
+      const res = await fetch(`${url}/admin/host/clock/advance`, { method: 'POST', body: JSON.stringify({ by }) });
+      if (res.status !== 200) throw new Error(`clock: ${res.status}`);
     },
     async kill9() {
       killGroup('SIGKILL'); // the whole group: start-local, Azurite; as a crash of the machine would

@@ -70,6 +70,13 @@ describe('external events and durable timers', () => {
     expect(done.output.decision).toBe('expired');
   });
 
+  it('an activity with a durable client input raises an event on another instance', async () => {
+    const { id } = await start('waitForever', {});
+    await waitForStatus(host.url, id, ['Running']);
+    expect(await run('notifier', { instanceId: id, value: 'from an activity' })).toBe('sent');
+    expect((await waitForStatus(host.url, id)).output).toEqual({ value: 'from an activity', slept: 50 });
+  });
+
   it('an event raised before the orchestration waits for it is kept for it', async () => {
     const { id } = await start('waitForever', {});
     await post(`${host.url}/api/instances/${id}/events/Go`, 7);

@@ -82,9 +82,10 @@ describe('SimulatedFleet: installs follow the caller’s clock', () => {
       healthy: true,
       lastReportAt: undefined,
       desiredVersion: undefined,
+      acceptedCommands: [],
     });
     await fleet.applyDesired(commands(['a-0']), t0);
-    expect(await fleet.getDevice('a-0')).toMatchObject({ state: 'installing', desiredVersion: '2.0.0', installedVersion: '1.0.0' });
+    expect(await fleet.getDevice('a-0')).toMatchObject({ state: 'installing', desiredVersion: '2.0.0', installedVersion: '1.0.0', acceptedCommands: ['cmd-1'] });
     await fleet.readReports(['b-0'], after(1000)); // another device: only moves the clock
     expect(await fleet.getDevice('a-0')).toMatchObject({ state: 'succeeded', installedVersion: '2.0.0', lastReportAt: after(500) });
     expect(await fleet.getDevice('nope')).toBeUndefined();
