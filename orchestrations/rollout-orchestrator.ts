@@ -13,7 +13,13 @@ const verifyTimeoutFactor = 2;
 export function* rolloutOrchestrator(context: df.OrchestrationContext): Generator<df.Task, string, unknown> {
   const { rolloutId } = context.df.getInput() as { rolloutId: string };
   const now = () => context.df.currentUtcDateTime.toISOString();
-  const progress = (update: Omit<ProgressUpdate, 'rolloutId' | 'at'>): df.Task => callActivity(context, 'recordProgress', { rolloutId, at: now(), ...update });
+  let phase = { status: 'Scheduled' as string, wave: -1 };
+  const progress = (update: Omit<ProgressUpdate, 'rolloutId' | 'at'>): df.Task => {
+    // Custom status mirrors the phase for whoever reads the durable status (the read model has the counts).
+    phase = { status: update.status ?? phase.status, wave: update.currentWave ?? phase.wave };
+    context.df.setCustomStatus({ phase: phase.status, wave: phase.wave, reason: update.reason });
+    return callActivity(context, 'recordProgress', { rolloutId, at: now(), ...update });
+  };
 
   const policy = (yield callActivity(context, 'loadRolloutPolicy', { rolloutId })) as ActivityOutput<'loadRolloutPolicy'>;
 

@@ -73,6 +73,7 @@ export function* waveOrchestrator(context: df.OrchestrationContext): Generator<d
     }
     const sent = (yield callActivity(context, 'dispatchBatch', { rolloutId, batchId: batch.id, at: now().toISOString() })) as ActivityOutput<'dispatchBatch'>;
     state.nextBatch++;
+    context.df.setCustomStatus({ phase: 'Dispatching', wave: wave.index, batchesDispatched: state.nextBatch, batches: wave.batches.length });
     const pause = dispatchPauseMs(sent.sent, policy.maxDevicesPerSecond);
     if (pause > 0) {
       const outcome = yield* waitUntil(new Date(now().getTime() + pause));
@@ -88,6 +89,7 @@ export function* waveOrchestrator(context: df.OrchestrationContext): Generator<d
     const outcome = yield* waitUntil(new Date(now().getTime() + policy.healthCheckIntervalMs));
     if (outcome) return yield* finish(outcome);
     const counts = (yield callActivity(context, 'assessWave', { rolloutId, wave: wave.index, at: now().toISOString() })) as ActivityOutput<'assessWave'>;
+    context.df.setCustomStatus({ phase: state.paused ? 'Paused' : 'Soaking', wave: wave.index, counts });
     const assessment = assessWave({
       counts, deviceCount: wave.deviceCount, threshold: policy.failureThreshold,
       soakEndsAt: state.paused ? undefined : state.soakEndsAt, now: now().toISOString(),

@@ -30,6 +30,10 @@ describe('a fleet where every install succeeds', () => {
     expect(done.waves[0]).toMatchObject({ kind: 'canary', deviceCount: 10 });
     const fleet = await versions(stack);
     expect([...fleet.values()].every((d) => d.installedVersion === '2.0.0')).toBe(true);
+    const durable = await (await fetch(`${stack.url}/runtime/webhooks/durabletask/instances/${created.body.id}`)).json() as any;
+    expect(durable.customStatus).toMatchObject({ phase: 'Completed', wave: 3 });
+    const lastWave = await (await fetch(`${stack.url}/runtime/webhooks/durabletask/instances/${created.body.id}:wave:3`)).json() as any;
+    expect(lastWave.customStatus).toMatchObject({ phase: 'Soaking', wave: 3, counts: expect.objectContaining({ succeeded: lastWave.customStatus.counts.succeeded }) });
   });
 
   it('refuses bad requests with 4xx naming the field', async () => {
