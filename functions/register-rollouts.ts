@@ -20,10 +20,12 @@ function runnerFor(context: InvocationContext): RolloutRunner {
       await client.startNew(orchestratorNames.rollout, { instanceId: rolloutId, input: { rolloutId } });
     },
     async raise(rolloutId, eventName, payload) {
-      const status = await client.getStatus(rolloutId);
-      if (!status || ['Completed', 'Failed', 'Terminated'].includes(String(status.runtimeStatus))) return false;
-      await client.raiseEvent(rolloutId, eventName, payload);
-      return true;
+      try {
+        await client.raiseEvent(rolloutId, eventName, payload);
+        return true;
+      } catch {
+        return false; // the client rejects for a finished (410) or unknown (404) instance
+      }
     },
   };
 }
