@@ -1,0 +1,81 @@
+/** Rollout activities are safe to run twice (durable activities are at least once). */
+import { createRolloutActivities } from '../../../activities/rollout-activities';
+import { SimulatedFleet } from '../../../adapters/simulated-fleet/simulated-fleet';
+import { parseFleetProfile } from '../../../adapters/simulated-fleet/fleet-profile';
+import type { RolloutRecord } from '../../../domain/rollouts/rollout-record';
+import { InMemoryRolloutStore, InMemoryUpdateStore } from '../../support/in-memory-stores';
+
+const t0 = '2026-11-25T10:00:00.000Z';
+const later = (ms: number) => new Date(Date.parse(t0) + ms).toISOString();
+
+async function setup(behaviors: unknown[] = []) {
+  const fleet = new SimulatedFleet(parseFleetProfile({
+    devices: [
+      { count: 30, idPrefix: 'a-', tags: { site: 'plant-a', model: 'ctl-a' }, installedVersion: '1.0.0' },
+      { count: 20, idPrefix: 'b-', tags: { site: 'plant-b', model: 'ctl-b' }, installedVersion: '1.1.0' },
+    ],
+    behaviors,
+  }));
+  const rollouts = new InMemoryRolloutStore();
+  const updates = new InMemoryUpdateStore();
+  const updateId = { provider: 'contoso', name: 'line-controller', version: '2.0.0' };
+  await updates.put({ updateId, compatibility: [{ model: 'ctl-a' }, { model: 'ctl-b' }], files: [], createdAt: t0 });
+  const record: RolloutRecord = {
+    id: 'ro-1', status: 'Scheduled', reason: '', createdBy: 'ops', createdAt: t0, updatedAt: t0, currentWave: -1, waves: [], approvals: [], targetedCount: 0,
+    spec: {
+      updateId, target: { query: 'SELECT * FROM devices' }, canary: { devices: 5 }, canarySoakMs: 1_800_000,
+      waves: [{ percent: 40, soakMs: 3_600_000 }, { percent: 100, soakMs: 7_200_000 }],
+      healthCheckIntervalMs: 60_000, deviceTimeoutMs: 600_000, failureThreshold: { percent: 5, minDevices: 5 },
+    },
+  };
+  await rollouts.create(record);
+  return { fleet, rollouts, activities: createRolloutActivities({ rollouts, updates, fleet }) };
+}
+
+describe('planRollout', () => {
+  it('plans canary and waves with their soaks, and a second run keeps the first plan', async () => {
+    const { activities, rollouts } = await setup();
+    const first = await activities.planRollout({ rolloutId: 'ro-1', at: t0 });
+    expect(first.targetedCount).toBe(50);
+    expect(first.waves.map((w) => [w.kind, w.deviceCount, w.soakMs])).toEqual([['canary', 5, 1_800_000], ['wave', 15, 3_600_000], ['wave', 30, 7_200_000]]);
+    const batchesBefore = rollouts.batches.size;
+    expect(await activities.planRollout({ rolloutId: 'ro-1', at: later(1000) })).toEqual(first);
+    expect(rollouts.batches.size).toBe(batchesBefore);
+  });
+});
+
+describe('dispatchBatch', () => {
+  it('sends each device one command, even when the activity runs twice', async () => {
+    const { activities, fleet } = await setup();
+    const plan = await activities.planRollout({ rolloutId: 'ro-1', at: t0 });
+    const dispatchCanary = async (at: string) => {
+      const results = [];
+      for (const batch of plan.waves[0]!.batches) results.push(await activities.dispatchBatch({ rolloutId: 'ro-1', batchId: batch.id, at }));
+      return results.reduce((sum, r) => ({ sent: sum.sent + r.sent, alreadyApplied: sum.alreadyApplied + r.alreadyApplied }), { sent: 0, alreadyApplied: 0 });
+    };
+    expect(await dispatchCanary(t0)).toEqual({ sent: 5, alreadyApplied: 0 });
+    expect(await dispatchCanary(later(5))).toEqual({ sent: 0, alreadyApplied: 5 });
+    const device = (await activities.assessWave({ rolloutId: 'ro-1', wave: 0, at: later(1000) }));
+    expect(device.succeeded).toBe(5);
+    for (const id of (await fleet.queryDevices({ query: 'SELECT * FROM devices' })).map((d) => d.deviceId)) {
+      expect(fleet.commandsReceived(id).length).toBeLessThanOrEqual(1);
+    }
+  });
+});
+
+describe('assessWave, restoreBatch and verifyRestore', () => {
+  it('classifies failures, restores each device to the version it had before, and verifies by fresh reports', async () => {
+    const { activities, fleet } = await setup([{ when: { model: 'ctl-b', version: '2.0.0' }, installFailureRate: 0, unhealthyRate: 1 }]);
+    const plan = await activities.planRollout({ rolloutId: 'ro-1', at: t0 });
+    for (const wave of plan.waves) for (const batch of wave.batches) await activities.dispatchBatch({ rolloutId: 'ro-1', batchId: batch.id, at: t0 });
+    const counts = await Promise.all(plan.waves.map((w) => activities.assessWave({ rolloutId: 'ro-1', wave: w.index, at: later(1000) })));
+    expect(counts.reduce((n, c) => n + c.unhealthy, 0)).toBe(20);
+    expect(counts.reduce((n, c) => n + c.succeeded, 0)).toBe(30);
+
+    for (const wave of [...plan.waves].reverse()) for (const batch of wave.batches) await activities.restoreBatch({ rolloutId: 'ro-1', batchId: batch.id, at: later(2000) });
+    expect(await activities.verifyRestore({ rolloutId: 'ro-1', waves: [2, 1, 0], at: later(2100) })).toEqual({ restored: 0, pending: 50 });
+    expect(await activities.verifyRestore({ rolloutId: 'ro-1', waves: [2, 1, 0], at: later(3000) })).toEqual({ restored: 50, pending: 0 });
+    expect((await fleet.getDevice('a-0'))?.installedVersion).toBe('1.0.0');
+    expect((await fleet.getDevice('b-0'))?.installedVersion).toBe('1.1.0');
+  });
+});
