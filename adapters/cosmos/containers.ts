@@ -16,6 +16,12 @@ export const containers = {
   rollouts: { id: 'rollouts', partitionKeyPath: '/id' },
   /** A rollout's batches share its partition, so listing them is a single-partition query. */
   batches: { id: 'batches', partitionKeyPath: '/rolloutId' },
+  /** Import rules, one document each. */
+  importRules: { id: 'importRules', partitionKeyPath: '/id' },
+  /** One document per Event Grid event: what became of it (idempotency and the recorded reason). */
+  imports: { id: 'imports', partitionKeyPath: '/id' },
+  /** Release counters, one document per update name, incremented under an etag. */
+  counters: { id: 'counters', partitionKeyPath: '/id' },
 } as const satisfies Record<string, ContainerDefinition>;
 
 export function updatePartitionKey(id: Pick<UpdateId, 'provider' | 'name'>): string {

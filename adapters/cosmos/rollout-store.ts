@@ -2,12 +2,13 @@
  * RolloutStore on Cosmos DB: a rollout is one document in its own partition; its batches share a partition
  * keyed by the rollout id. Every change is a read-modify-write guarded by the document's etag.
  */
-import type { Container, Database, Item, SqlParameter } from '@azure/cosmos';
+import type { Container, Database, SqlParameter } from '@azure/cosmos';
 import type { BatchRecord, RolloutRecord } from '../../domain/rollouts/rollout-record';
 import { NotFoundError, RolloutExistsError, type RolloutStore } from '../../domain/rollouts/rollout-store-port';
 import type { RolloutStatus } from '../../domain/rollouts/rollout-status';
 import { containers, isCosmosSafeId } from './containers';
 import { cosmosStatus, withoutSystemProperties } from './documents';
+import { readModifyWrite } from './read-modify-write';
 
 export interface CosmosRolloutStoreOptions {
   /** Read-modify-write attempts on one document before giving up under contention (default 10). */
@@ -61,7 +62,7 @@ export class CosmosRolloutStore implements RolloutStore {
 
   update(id: string, change: (current: RolloutRecord) => RolloutRecord): Promise<RolloutRecord> {
     if (!isCosmosSafeId(id)) return Promise.reject(new NotFoundError(`rollout ${id} not found`));
-    return this.readModifyWrite(this.rollouts.item(id, id), `rollout ${id}`, change, (next) => next.id === id);
+    return readModifyWrite(this.rollouts.item(id, id), `rollout ${id}`, change, (next) => next.id === id, this.maxAttempts);
   }
 
   async putBatches(batches: BatchRecord[]): Promise<void> {
@@ -78,7 +79,7 @@ export class CosmosRolloutStore implements RolloutStore {
   updateBatch(rolloutId: string, batchId: string, change: (current: BatchRecord) => BatchRecord): Promise<BatchRecord> {
     const what = `batch ${batchId} of rollout ${rolloutId}`;
     if (!isCosmosSafeId(batchId)) return Promise.reject(new NotFoundError(`${what} not found`));
-    return this.readModifyWrite(this.batches.item(batchId, rolloutId), what, change, (next) => next.id === batchId && next.rolloutId === rolloutId);
+    return readModifyWrite(this.batches.item(batchId, rolloutId), what, change, (next) => next.id === batchId && next.rolloutId === rolloutId, this.maxAttempts);
   }
 
   /**
@@ -107,36 +108,6 @@ export class CosmosRolloutStore implements RolloutStore {
       if (cosmosStatus(err) !== 409) throw err;
     }
   }
-
-  /**
-   * Reads the document, applies `change` and replaces it only if nobody changed it since (IfMatch etag).
-   * On a lost race (412) it starts over from a fresh read, so `change` may run more than once.
-   */
-  private async readModifyWrite<T extends { id: string }>(
-    item: Item,
-    what: string,
-    change: (current: T) => T,
-    keepsKey: (next: T) => boolean,
-  ): Promise<T> {
-    for (let attempt = 1; ; attempt += 1) {
-      const { resource } = await item.read<T>();
-      if (!resource) throw new NotFoundError(`${what} not found`);
-      const next = change(withoutSystemProperties(resource));
-      if (!keepsKey(next)) throw new Error(`${what}: a change must not alter the id or the partition key`);
-      try {
-        const { resource: saved } = await item.replace<T>(next, { accessCondition: { type: 'IfMatch', condition: resource._etag } });
-        if (!saved) throw new Error(`${what}: replace returned no document`);
-        return withoutSystemProperties(saved);
-      } catch (err) {
-        const status = cosmosStatus(err);
-        if (status === 404) throw new NotFoundError(`${what} not found`);
-        if (status !== 412) throw err;
-        if (attempt >= this.maxAttempts) throw new Error(`${what} kept changing concurrently; gave up after ${attempt} attempts`);
-        // Jittered, growing pause, so racing writers do not collide again in lockstep.
-        await delay(Math.random() * 10 * attempt);
-      }
-    }
-  }
 }
 
 function assertSafeId(id: string): void {
@@ -156,6 +127,3 @@ async function inGroups<T, R>(items: readonly T[], size: number, task: (item: T)
   return results;
 }
 
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}

@@ -39,6 +39,9 @@ var containers = [
   { name: 'updates', partitionKeyPath: '/pk' }
   { name: 'rollouts', partitionKeyPath: '/id' }
   { name: 'batches', partitionKeyPath: '/rolloutId' }
+  { name: 'importRules', partitionKeyPath: '/id' }
+  { name: 'imports', partitionKeyPath: '/id' }
+  { name: 'counters', partitionKeyPath: '/id' }
 ]
 
 resource sqlContainers 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@2024-05-15' = [for container in containers: {

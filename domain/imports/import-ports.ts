@@ -1,0 +1,30 @@
+/** Ports of the import pipeline: rules, per-event records, release counters and package storage. */
+import type { ImportRecord } from './import-record';
+import type { ImportRule } from './import-rule';
+
+export interface ImportRuleStore {
+  put(rule: ImportRule): Promise<'created' | 'replaced'>;
+  get(ruleId: string): Promise<ImportRule | undefined>;
+  list(): Promise<ImportRule[]>;
+}
+
+export interface ImportRecordStore {
+  /** 'exists' when the event was seen before (then nothing changes): the same event twice imports once. */
+  create(record: ImportRecord): Promise<'created' | 'exists'>;
+  get(eventId: string): Promise<ImportRecord | undefined>;
+  update(eventId: string, change: (current: ImportRecord) => ImportRecord): Promise<ImportRecord>;
+  list(filter?: { status?: ImportRecord['status'] }): Promise<ImportRecord[]>;
+}
+
+export interface ReleaseCounterStore {
+  /** The next release counter of an update name (1, 2, …), incremented atomically. */
+  next(updateName: string): Promise<number>;
+}
+
+/** Where update files, deltas and manifests are kept (Blob storage). */
+export interface PackageStore {
+  /** Bytes of an uploaded firmware file, by the URL the BlobCreated event gave. */
+  readUpload(url: string): Promise<Uint8Array>;
+  put(path: string, bytes: Uint8Array, contentType: string): Promise<{ url: string }>;
+  get(path: string): Promise<Uint8Array | undefined>;
+}
