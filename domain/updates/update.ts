@@ -1,4 +1,5 @@
 /** An update as registered in the service (Device Update style identity, compatibility and files). */
+import type { UpdateManifest } from '../packages/manifest';
 export interface UpdateId {
   provider: string;
   name: string;
@@ -19,6 +20,9 @@ export interface Update {
   compatibility: CompatibilitySet[];
   files: UpdateFile[];
   createdAt: string;
+  /** Imported updates carry their manifest and its compact JWS (ES256); hand-registered ones do not. */
+  manifest?: UpdateManifest;
+  signedManifest?: string;
 }
 
 export function updateKey(id: UpdateId): string {
