@@ -22,10 +22,11 @@ export function* rollbackOrchestrator(context: df.OrchestrationContext): Generat
     yield context.df.createTimer(new Date(now().getTime() + healthCheckIntervalMs));
     const check = (yield callActivity(context, 'verifyRestore', { rolloutId, waves: waveIndexes, at: now().toISOString() })) as ActivityOutput<'verifyRestore'>;
     if (check.pending === 0) {
-      yield record('RolledBack', `${reason}; ${check.restored} touched devices verified back on their previous version`);
+      // Waves first: once the rollout reads RolledBack, so do its waves.
       for (const wave of waves) {
         yield callActivity(context, 'recordProgress', { rolloutId, at: now().toISOString(), wave: { index: wave.index, status: 'RolledBack' } });
       }
+      yield record('RolledBack', `${reason}; ${check.restored} touched devices verified back on their previous version`);
       return 'RolledBack';
     }
     if (now().getTime() >= deadline) {

@@ -5,12 +5,14 @@
  *   node dist/scripts/start-local.js [--port 7071] [--data <dir>] [--fleet <profile.json>] [--time-scale N] [--time-skip]
  *
  * With --data, blobs, durable task hub state and Cosmos stand-in data survive restarts, `kill -9` included.
+ * Without --fleet (the built-in demo fleet) the demo update is registered before the service reports ready.
  */
 import path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { startHost } from '../devhost/host';
 import { startAzurite } from '../devhost/standins/azurite';
 import { startCosmos } from '../devhost/standins/cosmos';
+import { demoUpdateId, registerDemoUpdate } from './demo-update';
 import { findRepoRoot, readLocalSettings } from './local-settings';
 import { provisionLocal } from './provision-local';
 
@@ -107,6 +109,15 @@ async function main(): Promise<void> {
     running.push(() => host.stop());
     started = true;
     if (stopping) return stopAndExit();
+
+    // The built-in demo fleet comes with its update, so "ready" means a rollout can be created at once.
+    if (!options.fleet) {
+      // A Ctrl-C meanwhile stops the host under the request: that failure is the shutdown's, not start-up's.
+      const outcome = await registerDemoUpdate(host.url).catch((err: unknown) => { if (!stopping) throw err; });
+      if (stopping) return;
+      const { provider, name, version } = demoUpdateId;
+      console.log(`Demo update ${provider}/${name} ${version} ${outcome === 'exists' ? 'was registered already' : 'registered'}`);
+    }
 
     console.log(`OTA update service running: ${host.url}/api/health`);
   } catch (err) {
