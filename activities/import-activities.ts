@@ -18,8 +18,8 @@ export interface ImportPorts {
   counters: ReleaseCounterStore;
   packages: PackageStore;
   updates: UpdateStore;
-  /** Signs a manifest: compact JWS (ES256) by the current signing key; `keyId` names that key. */
-  signer: { keyId: string; sign(manifest: UpdateManifest): Promise<string> };
+  /** The current signing key: `keyId` names it, `sign` makes the manifest's compact JWS (ES256). Loaded lazily. */
+  signer: () => Promise<{ keyId: string; sign(manifest: UpdateManifest): Promise<string> }>;
   deltas: { tool: string; create(base: Uint8Array, target: Uint8Array): Promise<Uint8Array> };
   now: () => Date;
 }
@@ -92,6 +92,7 @@ export function createImportActivities(ports: ImportPorts) {
       const releaseCounter = record?.releaseCounter ?? (await counters.next(updateId.name));
       if (record?.releaseCounter === undefined) await records.update(artifact.eventId, (r) => ({ ...r, releaseCounter: r.releaseCounter ?? releaseCounter }));
       const now = ports.now();
+      const signer = await ports.signer();
       const manifest: UpdateManifest = {
         manifestVersion: '5.0',
         updateId,
@@ -108,11 +109,11 @@ export function createImportActivities(ports: ImportPorts) {
           location: artifact.kind === 'image' ? `${artifact.registry}/${artifact.repository}:${artifact.tag}` : artifact.url,
           digest: artifact.kind === 'image' ? artifact.digest : `sha256:${Buffer.from(file.sha256, 'base64').toString('hex')}`,
           pushedBy: artifact.pushedBy,
-          signerKeyId: ports.signer.keyId,
+          signerKeyId: signer.keyId,
           importedAt: now.toISOString(),
         },
       };
-      const signedManifest = await ports.signer.sign(manifest);
+      const signedManifest = await signer.sign(manifest);
       await packages.put(`${folderOf(updateId)}/manifest.json`, Buffer.from(JSON.stringify(manifest, null, 2)), 'application/json');
       await packages.put(`${folderOf(updateId)}/manifest.jws`, Buffer.from(signedManifest), 'application/jose');
       await updates.put({

@@ -2,11 +2,19 @@
  * App settings, read once at startup. The names are the same locally (local.settings.json, `npm start`) and in
  * Azure (infra/main.bicep). A missing secret is not an error: it means "use the managed identity".
  */
+import type { PublicJwk } from '../domain/packages/signing';
+
 export interface AppConfig {
   blob: { connectionString: string } | { serviceUrl: string };
   cosmos: { endpoint: string; key?: string; database: string };
   /** Where devices are: a simulated fleet from a profile (local runs, tests) or an IoT Hub. */
   fleet: { simulated: { profilePath: string; stateFile?: string } } | { iotHub: { hostName: string } };
+  /** Blob containers: where imported packages are kept, and where CI uploads firmware. */
+  packages: { container: string; firmwareUploadContainer: string };
+  /** Manifest signing: a local key folder, or a Key Vault key with its root-signed certificate. */
+  signing:
+    | { keyDir: string }
+    | { keyVaultKeyUrl?: string; certificate?: string; trustedRoots: PublicJwk[]; retiredCertificates: string[]; revocationList?: string };
 }
 
 export class ConfigError extends Error {
@@ -40,8 +48,38 @@ export function readConfig(env: Env): AppConfig {
     ? { simulated: { profilePath, ...(stateFile ? { stateFile } : {}) } }
     : { iotHub: { hostName: required('IOTHUB_HOSTNAME') } };
 
+  const packages = {
+    container: optional(env, 'UPDATES_CONTAINER') ?? 'updates',
+    firmwareUploadContainer: optional(env, 'FIRMWARE_UPLOAD_CONTAINER') ?? 'firmware-uploads',
+  };
+  const keyDir = optional(env, 'SIGNING_KEY_DIR');
+  // Not required at start-up: until the Key Vault key is certified the app runs, and imports fail saying why.
+  const [keyVaultKeyUrl, certificate, revocationList] = ['KEYVAULT_KEY_URL', 'SIGNING_CERTIFICATE', 'SIGNING_REVOCATION_LIST'].map((n) => optional(env, n));
+  const signing = keyDir
+    ? { keyDir }
+    : {
+        ...(keyVaultKeyUrl ? { keyVaultKeyUrl } : {}),
+        ...(certificate ? { certificate } : {}),
+        trustedRoots: jsonList<PublicJwk>(env, 'SIGNING_TRUSTED_ROOTS'),
+        retiredCertificates: jsonList<string>(env, 'SIGNING_RETIRED_CERTIFICATES'),
+        ...(revocationList ? { revocationList } : {}),
+      };
+
   if (missing.length > 0) throw new ConfigError(`Missing app settings: ${missing.join(', ')}`);
-  return { blob, cosmos, fleet };
+  return { blob, cosmos, fleet, packages, signing };
+}
+
+/** A JSON array setting; absent = empty. */
+function jsonList<T>(env: Env, name: string): T[] {
+  const value = optional(env, name);
+  if (value === undefined) return [];
+  try {
+    const parsed = JSON.parse(value) as unknown;
+    if (Array.isArray(parsed)) return parsed as T[];
+  } catch {
+    // reported below
+  }
+  throw new ConfigError(`App setting ${name} must be a JSON array.`);
 }
 
 /** Empty and blank values count as unset: Azure keeps a setting's name with an empty value for "not used here". */

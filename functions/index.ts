@@ -17,6 +17,11 @@ import { CosmosUpdateStore } from '../adapters/cosmos/update-store';
 import { SimulatedFleet } from '../adapters/simulated-fleet/simulated-fleet';
 import type { FleetPort } from '../domain/fleet/fleet-port';
 import { registerRollouts } from './register-rollouts';
+import { BlobPackageStore } from '../adapters/blob/package-store';
+import { CosmosImportRecordStore, CosmosImportRuleStore, CosmosReleaseCounterStore } from '../adapters/cosmos/import-stores';
+import { createDelta, deltaTool } from '../delta';
+import { registerImports } from './register-imports';
+import { createSigning, type Signing } from './signing-setup';
 
 const config = readConfig(process.env);
 
@@ -55,4 +60,25 @@ function createFleet(): FleetPort {
 }
 
 const database = cosmos.database(config.cosmos.database);
-registerRollouts({ rollouts: new CosmosRolloutStore(database), updates: new CosmosUpdateStore(database), fleet: createFleet() });
+const updates = new CosmosUpdateStore(database);
+registerRollouts({ rollouts: new CosmosRolloutStore(database), updates, fleet: createFleet() });
+
+// Loaded on first use (and again after a failure), so the app starts before signing is set up.
+let signing: Promise<Signing> | undefined;
+const loadSigning = (): Promise<Signing> =>
+  (signing ??= createSigning(config.signing, identity).catch((err: unknown) => {
+    signing = undefined;
+    throw err;
+  }));
+
+registerImports({
+  rules: new CosmosImportRuleStore(database),
+  records: new CosmosImportRecordStore(database),
+  counters: new CosmosReleaseCounterStore(database),
+  packages: new BlobPackageStore(blobService, config.packages.container),
+  updates,
+  deltas: { tool: deltaTool, create: createDelta },
+  signing: loadSigning,
+  firmwareUploadContainer: config.packages.firmwareUploadContainer,
+  now: () => new Date(),
+});

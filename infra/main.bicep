@@ -74,6 +74,16 @@ var appSettings = {
   IOTHUB_HOSTNAME: iotHub.outputs.hostName
   FLEET_PROFILE: ''
   FLEET_STATE_FILE: ''
+  // Packages and signing: the Key Vault key signs; its root-signed certificate and the trusted roots are set after
+  // `npm run keys -- certify` (see README); SIGNING_KEY_DIR is for local runs only.
+  UPDATES_CONTAINER: 'updates'
+  FIRMWARE_UPLOAD_CONTAINER: 'firmware-uploads'
+  SIGNING_KEY_DIR: ''
+  KEYVAULT_KEY_URL: keyVault.outputs.signingKeyUrl
+  SIGNING_CERTIFICATE: ''
+  SIGNING_TRUSTED_ROOTS: ''
+  SIGNING_RETIRED_CERTIFICATES: ''
+  SIGNING_REVOCATION_LIST: ''
 }
 
 module functionApp 'modules/function-app.bicep' = {

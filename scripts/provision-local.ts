@@ -6,6 +6,7 @@
 import { PartitionKeyDefinitionVersion } from '@azure/cosmos';
 import { createCosmosClient } from '../adapters/cosmos/cosmos-client';
 import { containers } from '../adapters/cosmos/containers';
+import { createBlobServiceClient } from '../adapters/blob/blob-service-client';
 
 export async function provisionLocal(cosmos: { endpoint: string; key: string; database: string }): Promise<void> {
   const client = createCosmosClient({ endpoint: cosmos.endpoint, key: cosmos.key });
@@ -21,4 +22,10 @@ export async function provisionLocal(cosmos: { endpoint: string; key: string; da
   } finally {
     client.dispose();
   }
+}
+
+/** The blob containers infra/modules/storage.bicep creates: packages and firmware uploads. */
+export async function provisionLocalBlobs(connectionString: string, containerNames: string[]): Promise<void> {
+  const service = createBlobServiceClient({ connectionString });
+  for (const name of containerNames) await service.getContainerClient(name).createIfNotExists();
 }

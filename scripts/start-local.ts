@@ -7,6 +7,8 @@
  * With --data, blobs, durable task hub state and Cosmos stand-in data survive restarts, `kill -9` included.
  * Without --fleet (the built-in demo fleet) the demo update is registered before the service reports ready.
  */
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { startHost } from '../devhost/host';
@@ -14,7 +16,7 @@ import { startAzurite } from '../devhost/standins/azurite';
 import { startCosmos } from '../devhost/standins/cosmos';
 import { demoUpdateId, registerDemoUpdate } from './demo-update';
 import { findRepoRoot, readLocalSettings } from './local-settings';
-import { provisionLocal } from './provision-local';
+import { provisionLocal, provisionLocalBlobs } from './provision-local';
 
 interface Options {
   port: number;
@@ -93,11 +95,14 @@ async function main(): Promise<void> {
       COSMOS_KEY: cosmos.key,
       ...(options.fleet ? { FLEET_PROFILE: path.resolve(options.fleet) } : {}),
       ...(dataDir ? { FLEET_STATE_FILE: path.join(dataDir, 'fleet', 'devices.jsonl') } : {}),
+      // Local signing keys (an offline root and a certified signing key), created on first start.
+      SIGNING_KEY_DIR: dataDir ? path.join(dataDir, 'keys') : fs.mkdtempSync(path.join(os.tmpdir(), 'ota-keys-')),
     };
     // Without a database name the app itself refuses to start and names the missing setting.
     if (settings.COSMOS_DATABASE) {
       await provisionLocal({ endpoint: cosmos.endpoint, key: cosmos.key, database: settings.COSMOS_DATABASE });
     }
+    await provisionLocalBlobs(azurite.connectionString, [settings.UPDATES_CONTAINER ?? 'updates', settings.FIRMWARE_UPLOAD_CONTAINER ?? 'firmware-uploads']);
 
     const host = await startHost({
       appDir: repoRoot,
@@ -119,6 +124,8 @@ async function main(): Promise<void> {
       console.log(`Demo update ${provider}/${name} ${version} ${outcome === 'exists' ? 'was registered already' : 'registered'}`);
     }
 
+    // Azurite's well-known development account (public, not a secret): where CI-style uploads go locally.
+    console.log(`Blob storage (Azurite): ${azurite.connectionString}`);
     console.log(`OTA update service running: ${host.url}/api/health`);
   } catch (err) {
     await stopAll();

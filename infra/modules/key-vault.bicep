@@ -17,5 +17,17 @@ resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
   }
 }
 
+// The online manifest signing key (EC P-256, ES256): created and kept in the vault, certified by the offline root.
+resource signingKey 'Microsoft.KeyVault/vaults/keys@2023-07-01' = {
+  parent: vault
+  name: 'manifest-signing'
+  properties: {
+    kty: 'EC'
+    curveName: 'P-256'
+    keyOps: [ 'sign', 'verify' ]
+  }
+}
+
 output name string = vault.name
+output signingKeyUrl string = signingKey.properties.keyUriWithVersion
 output uri string = vault.properties.vaultUri

@@ -30,5 +30,12 @@ resource deploymentContainer 'Microsoft.Storage/storageAccounts/blobServices/con
   name: deploymentContainerName
 }
 
+// Imported packages (files, deltas, signed manifests) and the container CI uploads firmware to (its BlobCreated
+// events reach onFirmwareUploaded). Names match UPDATES_CONTAINER and FIRMWARE_UPLOAD_CONTAINER.
+resource packageContainers 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = [for name in [ 'updates', 'firmware-uploads' ]: {
+  parent: blobService
+  name: name
+}]
+
 output name string = account.name
 output blobEndpoint string = account.properties.primaryEndpoints.blob

@@ -1,0 +1,59 @@
+/** Registers the import pipeline: Event Grid triggers, the import orchestration and activities, and its HTTP API. */
+import { app, type HttpRequest, type HttpResponseInit } from '@azure/functions';
+import * as df from 'durable-functions';
+import { createImportActivities, type ImportPorts } from '../activities/import-activities';
+import { signManifest } from '../adapters/signing/sign-manifest';
+import { eventTypes } from '../domain/imports/pushed-artifact';
+import { importOrchestratorName, type ImportActivityName } from '../orchestrations/import-contracts';
+import { importOrchestrator } from '../orchestrations/import-orchestrator';
+import { createImportRulesApi } from './http/import-rules-api';
+import { problem } from './http/problem';
+import { createImportTrigger } from './import-trigger';
+import type { Signing } from './signing-setup';
+
+export interface ImportWiring extends Omit<ImportPorts, 'signer' | 'now'> {
+  signing: () => Promise<Signing>;
+  firmwareUploadContainer: string;
+  now: () => Date;
+}
+
+export function registerImports(wiring: ImportWiring): void {
+  const { signing, firmwareUploadContainer, now, ...ports } = wiring;
+  df.app.orchestration(importOrchestratorName, importOrchestrator);
+  const activities = createImportActivities({
+    ...ports, now,
+    signer: async () => {
+      const { signer } = await signing();
+      return { keyId: signer.keyId, sign: (manifest) => signManifest(manifest, signer) };
+    },
+  });
+  for (const [name, handler] of Object.entries(activities) as [ImportActivityName, (input: never) => Promise<unknown>][]) {
+    df.app.activity(name, { handler: (input: unknown) => handler(input as never) });
+  }
+
+  const client = df.input.durableClient();
+  const triggerDeps = { records: ports.records, firmwareContainer: firmwareUploadContainer, now };
+  app.eventGrid('onImagePushed', { extraInputs: [client], handler: createImportTrigger(triggerDeps, eventTypes.imagePushed) });
+  app.eventGrid('onFirmwareUploaded', { extraInputs: [client], handler: createImportTrigger(triggerDeps, eventTypes.blobCreated) });
+
+  const api = createImportRulesApi({ rules: ports.rules, records: ports.records, now });
+  const route = (name: string, methods: ('GET' | 'PUT')[], path: string, handler: (request: HttpRequest) => Promise<HttpResponseInit>) =>
+    app.http(name, { methods, route: path, authLevel: 'anonymous', handler });
+  route('putImportRule', ['PUT'], 'import-rules/{ruleId}', (request) => api.put(request));
+  route('getImportRule', ['GET'], 'import-rules/{ruleId}', (request) => api.get(request));
+  route('listImportRules', ['GET'], 'import-rules', () => api.list());
+  route('getImport', ['GET'], 'imports/{eventId}', (request) => api.getImport(request));
+  route('listImports', ['GET'], 'imports', (request) => api.listImports(request));
+  route('listUpdates', ['GET'], 'updates', async (request) => {
+    const name = request.query.get('name') ?? undefined;
+    const provider = request.query.get('provider') ?? undefined;
+    return { status: 200, jsonBody: await ports.updates.list({ ...(name ? { name } : {}), ...(provider ? { provider } : {}) }) };
+  });
+  route('getSigningKeys', ['GET'], 'signing-keys', async () => {
+    try {
+      return { status: 200, jsonBody: await (await signing()).signingKeys(now()) };
+    } catch (err) {
+      return problem(503, 'Signing not available', err instanceof Error ? err.message : String(err));
+    }
+  });
+}
