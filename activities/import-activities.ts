@@ -9,7 +9,7 @@ import { versionOf, type PushedArtifact } from '../domain/imports/pushed-artifac
 import type { ManifestDelta, UpdateManifest } from '../domain/packages/manifest';
 import type { UpdateStore } from '../domain/rollouts/rollout-store-port';
 import { compareSemver } from '../domain/semver';
-import type { UpdateId } from '../domain/updates/update';
+import { deltaFileName, packageFolder } from '../domain/packages/package-paths';
 import type { ImportActivityContract, ResolvedImport, StagedFile } from '../orchestrations/import-contracts';
 
 export interface ImportPorts {
@@ -26,7 +26,6 @@ export interface ImportPorts {
 
 const dayMs = 86_400_000;
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('base64');
-const folderOf = (id: UpdateId) => `${id.provider}/${id.name}/${id.version}`;
 
 export function createImportActivities(ports: ImportPorts) {
   const { rules, records, counters, packages, updates } = ports;
@@ -56,7 +55,7 @@ export function createImportActivities(ports: ImportPorts) {
       }
       const bytes = await packages.readUpload(artifact.url);
       const fileName = artifact.blobPath.split('/').pop()!;
-      const path = `${folderOf(updateId)}/${fileName}`;
+      const path = `${packageFolder(updateId)}/${fileName}`;
       await packages.put(path, bytes, 'application/octet-stream');
       return { fileName, sizeInBytes: bytes.length, sha256: sha256(bytes), path };
     },
@@ -72,12 +71,12 @@ export function createImportActivities(ports: ImportPorts) {
       const deltas: ManifestDelta[] = [];
       for (const base of earlier) {
         const baseFile = base.manifest!.files[0];
-        const baseBytes = baseFile && (await packages.get(`${folderOf(base.updateId)}/${baseFile.fileName}`));
+        const baseBytes = baseFile && (await packages.get(`${packageFolder(base.updateId)}/${baseFile.fileName}`));
         if (!baseFile || !baseBytes) continue;
         const delta = await ports.deltas.create(baseBytes, target);
         if (delta.length >= target.length) continue; // no gain: devices take the full file
-        const fileName = `${file.fileName}.from-${base.updateId.version}.delta`;
-        await packages.put(`${folderOf(updateId)}/${fileName}`, delta, 'application/octet-stream');
+        const fileName = deltaFileName(file.fileName, base.updateId.version);
+        await packages.put(`${packageFolder(updateId)}/${fileName}`, delta, 'application/octet-stream');
         deltas.push({ fileName, sizeInBytes: delta.length, hashes: { sha256: sha256(delta) }, baseVersion: base.updateId.version, baseSha256: baseFile.hashes.sha256, tool: ports.deltas.tool });
       }
       return deltas;
@@ -114,8 +113,8 @@ export function createImportActivities(ports: ImportPorts) {
         },
       };
       const signedManifest = await signer.sign(manifest);
-      await packages.put(`${folderOf(updateId)}/manifest.json`, Buffer.from(JSON.stringify(manifest, null, 2)), 'application/json');
-      await packages.put(`${folderOf(updateId)}/manifest.jws`, Buffer.from(signedManifest), 'application/jose');
+      await packages.put(`${packageFolder(updateId)}/manifest.json`, Buffer.from(JSON.stringify(manifest, null, 2)), 'application/json');
+      await packages.put(`${packageFolder(updateId)}/manifest.jws`, Buffer.from(signedManifest), 'application/jose');
       await updates.put({
         updateId, compatibility: rule.compatibility, createdAt: now.toISOString(),
         files: [{ fileName: file.fileName, sizeInBytes: file.sizeInBytes, hashes: { sha256: file.sha256 } }],

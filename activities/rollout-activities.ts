@@ -6,6 +6,7 @@ import { classifyDevice } from '../domain/rollouts/device-classifier';
 import { countDevices } from '../domain/rollouts/rollout-view';
 import { planWaves } from '../domain/rollouts/wave-planner';
 import { isCompatible } from '../domain/updates/update';
+import { packageDelivery } from '../domain/packages/package-paths';
 import type { FleetPort } from '../domain/fleet/fleet-port';
 import { batchId, emptyCounts, type BatchRecord, type DeviceStateCounts, type RolloutRecord, type WaveRecord } from '../domain/rollouts/rollout-record';
 import type { RolloutStore, UpdateStore } from '../domain/rollouts/rollout-store-port';
@@ -113,7 +114,12 @@ export function createRolloutActivities(ports: RolloutPorts) {
       const record = await requireRollout(rolloutId);
       const batch = await rollouts.getBatch(rolloutId, id);
       if (!batch) throw new Error(`Batch ${id} of rollout ${rolloutId} does not exist.`);
-      const desired = { commandId: `${id}:install`, rolloutId, updateName: record.spec.updateId.name, version: record.spec.updateId.version, kind: 'install' as const };
+      const update = await updates.get(record.spec.updateId);
+      const delivery = update?.manifest && update.signedManifest ? packageDelivery(update.manifest, update.signedManifest) : undefined;
+      const desired = {
+        commandId: `${id}:install`, rolloutId, updateName: record.spec.updateId.name, version: record.spec.updateId.version, kind: 'install' as const,
+        ...(delivery ? { package: delivery } : {}),
+      };
       const result = await fleet.applyDesired(batch.devices.map((d) => ({ deviceId: d.deviceId, desired })), at);
       await rollouts.updateBatch(rolloutId, id, (b) => ({
         ...b,

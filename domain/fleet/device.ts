@@ -34,4 +34,6 @@ export interface DeviceDetails extends DeviceSummary {
   desiredVersion: string | undefined;
   /** Ids of the commands the device accepted, oldest first (each command reaches a device once). */
   acceptedCommands: string[];
+  /** How the last signed package reached the device, or why the device refused it. */
+  lastDelivery?: { kind: 'delta' | 'full' | 'refused'; bytes: number; detail?: string };
 }

@@ -16,6 +16,15 @@ export interface DesiredVersion {
   version: string;
   /** install = the rollout's update; restore = compensating roll back to the device's previous version. */
   kind: 'install' | 'restore';
+  /** The signed package of an imported update: the device verifies it before installing; absent for hand-registered ones. */
+  package?: PackageDelivery;
+}
+
+/** What a device needs to verify and fetch a signed update: the manifest JWS and where files and deltas are. */
+export interface PackageDelivery {
+  signedManifest: string;
+  /** Per manifest file: the package-store path of the full file and of each delta (by base version). */
+  files: { fileName: string; path?: string; deltas: { baseVersion: string; path: string }[] }[];
 }
 
 export interface FleetPort {
