@@ -116,7 +116,7 @@ export function createImportActivities(ports: ImportPorts) {
       await packages.put(`${packageFolder(updateId)}/manifest.json`, Buffer.from(JSON.stringify(manifest, null, 2)), 'application/json');
       await packages.put(`${packageFolder(updateId)}/manifest.jws`, Buffer.from(signedManifest), 'application/jose');
       await updates.put({
-        updateId, compatibility: rule.compatibility, createdAt: now.toISOString(),
+        updateId, compatibility: rule.compatibility, createdAt: now.toISOString(), prerequisites: rule.prerequisites,
         files: [{ fileName: file.fileName, sizeInBytes: file.sizeInBytes, hashes: { sha256: file.sha256 } }],
         manifest, signedManifest,
       });

@@ -65,7 +65,15 @@ export function createRolloutActivities(ports: RolloutPorts) {
         failureThreshold: spec.failureThreshold,
         maintenanceWindows: spec.maintenanceWindows,
         maxDevicesPerSecond: spec.maxDevicesPerSecond,
+        after: spec.after,
       };
+    },
+
+    async rolloutStatuses({ rolloutIds }: ActivityInput<'rolloutStatuses'>): Promise<ActivityOutput<'rolloutStatuses'>> {
+      return Promise.all(rolloutIds.map(async (id) => {
+        const record = await rollouts.get(id);
+        return { id, status: record?.status ?? 'Failed', reason: record?.reason ?? 'the rollout does not exist' };
+      }));
     },
 
     async recordProgress(update: ActivityInput<'recordProgress'>): Promise<null> {

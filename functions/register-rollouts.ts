@@ -50,6 +50,18 @@ export function registerRollouts(ports: RolloutPorts, now: () => Date = () => ne
     },
   });
 
+  df.app.activity('startRollouts', {
+    extraInputs: [durableClient],
+    handler: async (input: ActivityInput<'startRollouts'>, context: InvocationContext) => {
+      const client = df.getClient(context);
+      for (const rolloutId of input.rolloutIds) {
+        const status = await client.getStatus(rolloutId).catch(() => undefined);
+        if (!status?.runtimeStatus) await client.startNew(orchestratorNames.rollout, { instanceId: rolloutId, input: { rolloutId } });
+      }
+      return null;
+    },
+  });
+
   const updates = createUpdatesApi({ updates: ports.updates, now });
   const devices = createDevicesApi({ fleet: ports.fleet });
   const withRunner = (handler: (api: ReturnType<typeof createRolloutsApi>, request: HttpRequest) => Promise<HttpResponseInit>) =>

@@ -39,6 +39,8 @@ export interface RolloutPolicy {
   failureThreshold: FailureThreshold;
   maintenanceWindows?: MaintenanceWindow[];
   maxDevicesPerSecond?: number;
+  /** Prerequisite rollouts to start after approval and wait for. */
+  after?: string[];
 }
 
 export interface PlannedWaveRef {
@@ -95,6 +97,8 @@ export interface ActivityContract {
   restoreBatch: { input: { rolloutId: string; batchId: string; at: string }; output: { sent: number; alreadyApplied: number } };
   verifyRestore: { input: { rolloutId: string; waves: number[]; at: string }; output: { restored: number; pending: number } };
   forwardControl: { input: { instanceId: string; event: ControlEvent }; output: { delivered: boolean } };
+  startRollouts: { input: { rolloutIds: string[] }; output: null };
+  rolloutStatuses: { input: { rolloutIds: string[] }; output: { id: string; status: RolloutStatus; reason: string }[] };
 }
 
 export type ActivityName = keyof ActivityContract;

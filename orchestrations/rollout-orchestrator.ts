@@ -3,6 +3,7 @@
  * then promotion, or compensation of every touched wave. Touches only context.df; decisions come from domain/.
  */
 import type * as df from 'durable-functions';
+import { isFinal } from '../domain/rollouts/rollout-status';
 import {
   callActivity, eventNames, orchestratorNames, rollbackInstanceId, waveInstanceId,
   type ActivityOutput, type ApprovalEvent, type ProgressUpdate, type ControlEvent, type PlannedWaveRef, type RollbackInput, type WaveInput, type WaveOutcome,
@@ -50,6 +51,22 @@ export function* rolloutOrchestrator(context: df.OrchestrationContext): Generato
         return 'Rejected';
       }
       break;
+    }
+  }
+
+  if (policy.after?.length) {
+    // Sequencing: prerequisite rollouts run first, under this rollout's approval; any that does not complete fails this one.
+    yield callActivity(context, 'startRollouts', { rolloutIds: policy.after });
+    for (;;) {
+      yield progress({ status: 'Scheduled', reason: `waiting for ${policy.after.length} prerequisite rollout(s): ${policy.after.join(', ')}` });
+      const statuses = (yield callActivity(context, 'rolloutStatuses', { rolloutIds: policy.after })) as ActivityOutput<'rolloutStatuses'>;
+      const failed = statuses.find((s) => isFinal(s.status) && s.status !== 'Completed');
+      if (failed) {
+        yield progress({ status: 'Failed', reason: `prerequisite rollout ${failed.id} ended ${failed.status}: ${failed.reason}; no device was touched by this rollout` });
+        return 'Failed';
+      }
+      if (statuses.every((s) => s.status === 'Completed')) break;
+      yield context.df.createTimer(new Date(context.df.currentUtcDateTime.getTime() + policy.healthCheckIntervalMs));
     }
   }
 

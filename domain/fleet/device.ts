@@ -4,6 +4,8 @@ export interface DeviceSummary {
   /** Twin tags, e.g. `{ site: 'plant-a', model: 'ctl-a' }`. */
   tags: Record<string, string>;
   installedVersion: string;
+  /** Versions of other software the device runs, by update name (what prerequisites are checked against). */
+  software?: Record<string, string>;
 }
 
 /**

@@ -46,4 +46,6 @@ export interface RolloutSpec {
   maintenanceWindows?: MaintenanceWindow[];
   /** Dispatch-rate limit (device commands per second); absent = no limit. */
   maxDevicesPerSecond?: number;
+  /** Rollouts of prerequisite updates this one starts after its approval and waits for (sequencing). */
+  after?: string[];
 }

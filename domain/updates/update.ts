@@ -1,5 +1,5 @@
 /** An update as registered in the service (Device Update style identity, compatibility and files). */
-import type { UpdateManifest } from '../packages/manifest';
+import type { Prerequisite, UpdateManifest } from '../packages/manifest';
 export interface UpdateId {
   provider: string;
   name: string;
@@ -20,6 +20,8 @@ export interface Update {
   compatibility: CompatibilitySet[];
   files: UpdateFile[];
   createdAt: string;
+  /** Other updates a device must run first (name + minimum version). */
+  prerequisites?: Prerequisite[];
   /** Imported updates carry their manifest and its compact JWS (ES256); hand-registered ones do not. */
   manifest?: UpdateManifest;
   signedManifest?: string;

@@ -29,6 +29,7 @@ export const updateRequestSchema = z.strictObject({
     sizeInBytes: z.number().int().nonnegative(),
     hashes: z.strictObject({ sha256: nonEmpty }),
   })).min(1, 'needs at least one file'),
+  prerequisites: z.array(z.strictObject({ name: nonEmpty, minVersion: nonEmpty.regex(/^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?$/, 'must be a semantic version') })).optional(),
 });
 
 const target = z.union([
@@ -65,6 +66,8 @@ export const rolloutRequestSchema = z.strictObject({
     duration: positiveDuration,
   })).optional(),
   maxDevicesPerSecond: z.number().positive().optional(),
+  /** Devices lacking the update's prerequisites: refused (default) or first given them by prerequisite rollouts. */
+  sequencePrerequisites: z.boolean().default(false),
 });
 
 export type RolloutRequest = z.infer<typeof rolloutRequestSchema>;

@@ -10,6 +10,9 @@ import type { RolloutStore, UpdateStore } from '../../domain/rollouts/rollout-st
 import { toRolloutView } from '../../domain/rollouts/rollout-view';
 import { validateWaveSpecs } from '../../domain/rollouts/wave-planner';
 import { isCompatible } from '../../domain/updates/update';
+import type { Prerequisite } from '../../domain/packages/manifest';
+import { describePrerequisite, missingPrerequisites } from '../../domain/packages/prerequisites';
+import { compareSemver, isSemver } from '../../domain/semver';
 import { eventNames, type ControlAction } from '../../orchestrations/contracts';
 import { callerName } from './caller';
 import { problem, readJson, validationProblem } from './problem';
@@ -47,6 +50,18 @@ function toSpec(body: RolloutRequest): RolloutSpec {
   };
 }
 
+interface Lacking {
+  deviceId: string;
+  missing: Prerequisite[];
+}
+
+function newRecord(spec: RolloutSpec, createdBy: string, now: string, targeted: number, status: RolloutStatus, reason: string): RolloutRecord {
+  return {
+    id: `ro-${randomUUID()}`, spec, status, reason, createdBy, createdAt: now, updatedAt: now,
+    currentWave: -1, waves: [], approvals: [], targetedCount: targeted,
+  };
+}
+
 export function createRolloutsApi(deps: { rollouts: RolloutStore; updates: UpdateStore; fleet: FleetPort; runner: RolloutRunner; now: () => Date }) {
   const unauthenticated = () => problem(401, 'Unauthenticated', 'Sign in: the x-ms-client-principal-name header (App Service authentication) is missing.');
 
@@ -55,8 +70,8 @@ export function createRolloutsApi(deps: { rollouts: RolloutStore; updates: Updat
     return rollout ?? problem(404, 'Not found', `No rollout '${request.params.id}'.`);
   }
 
-  /** Semantic checks the schema cannot make; returns a problem, or the validated spec and device count. */
-  async function check(spec: RolloutSpec): Promise<HttpResponseInit | { targeted: number }> {
+  /** Semantic checks the schema cannot make; returns a problem, or the device count and who lacks prerequisites. */
+  async function check(spec: RolloutSpec): Promise<HttpResponseInit | { targeted: number; lacking: Lacking[] }> {
     const waveProblem = validateWaveSpecs(spec.canary, spec.waves);
     if (waveProblem) return problem(400, 'Invalid request', waveProblem, [{ field: 'waves', message: waveProblem }]);
     for (const [i, window] of (spec.maintenanceWindows ?? []).entries()) {
@@ -88,7 +103,43 @@ export function createRolloutsApi(deps: { rollouts: RolloutStore; updates: Updat
         `${incompatible.length} targeted devices are not compatible with ${spec.updateId.name} ${spec.updateId.version}: ${ids.join(', ')}${incompatible.length > listedIncompatible ? ', …' : ''}`,
         [{ field: 'target', message: `${incompatible.length} incompatible devices` }]);
     }
-    return { targeted: devices.length };
+    const prerequisites = update.prerequisites ?? update.manifest?.prerequisites ?? [];
+    const lacking = devices
+      .map((d) => ({ deviceId: d.deviceId, missing: missingPrerequisites(d.software ?? {}, prerequisites.filter((p) => p.name !== spec.updateId.name)) }))
+      .filter((d) => d.missing.length > 0);
+    return { targeted: devices.length, lacking };
+  }
+
+  /**
+   * One rollout per missing prerequisite, for the devices lacking it, using the lowest registered version that
+   * satisfies every device's need. They start after the main rollout's approval, which waits for them.
+   */
+  async function planPrerequisites(spec: RolloutSpec, lacking: Lacking[], caller: string, now: string): Promise<HttpResponseInit | RolloutRecord[]> {
+    const byName = new Map<string, { minVersion: string; deviceIds: string[] }>();
+    for (const device of lacking) {
+      for (const p of device.missing) {
+        const entry = byName.get(p.name) ?? { minVersion: p.minVersion, deviceIds: [] };
+        if (compareSemver(p.minVersion, entry.minVersion) > 0) entry.minVersion = p.minVersion;
+        entry.deviceIds.push(device.deviceId);
+        byName.set(p.name, entry);
+      }
+    }
+    const records: RolloutRecord[] = [];
+    for (const [name, need] of byName) {
+      const candidates = (await deps.updates.list({ provider: spec.updateId.provider, name }))
+        .filter((u) => isSemver(u.updateId.version) && compareSemver(u.updateId.version, need.minVersion) >= 0)
+        .sort((a, b) => compareSemver(a.updateId.version, b.updateId.version));
+      const chosen = candidates[0];
+      if (!chosen) {
+        const message = `no registered ${spec.updateId.provider}/${name} satisfies ${name} ≥ ${need.minVersion}`;
+        return problem(422, 'Prerequisite not available', message, [{ field: 'sequencePrerequisites', message }]);
+      }
+      const prerequisiteSpec: RolloutSpec = { ...spec, updateId: chosen.updateId, target: { deviceIds: need.deviceIds }, approval: undefined, after: undefined };
+      const checked = await check(prerequisiteSpec);
+      if (!('targeted' in checked)) return checked;
+      records.push(newRecord(prerequisiteSpec, caller, now, checked.targeted, 'Scheduled', `prerequisite of a rollout of ${spec.updateId.name} ${spec.updateId.version}; starts after its approval`));
+    }
+    return records;
   }
 
   return {
@@ -103,11 +154,21 @@ export function createRolloutsApi(deps: { rollouts: RolloutStore; updates: Updat
       const checked = await check(spec);
       if (!('targeted' in checked)) return checked;
       const now = deps.now().toISOString();
-      const record: RolloutRecord = {
-        id: `ro-${randomUUID()}`, spec, status: spec.approval ? 'PendingApproval' : 'Scheduled',
-        reason: spec.approval ? 'waiting for approval' : 'starting', createdBy: caller, createdAt: now, updatedAt: now,
-        currentWave: -1, waves: [], approvals: [], targetedCount: checked.targeted,
-      };
+      let prerequisites: RolloutRecord[] = [];
+      if (checked.lacking.length > 0) {
+        if (!parsed.data.sequencePrerequisites) {
+          const listed = checked.lacking.slice(0, listedIncompatible).map((d) => `${d.deviceId} (${d.missing.map(describePrerequisite).join(', ')})`);
+          return problem(422, 'Missing prerequisites',
+            `${checked.lacking.length} targeted devices lack prerequisites of ${spec.updateId.name} ${spec.updateId.version}: ${listed.join(', ')}${checked.lacking.length > listedIncompatible ? ', …' : ''}. Send "sequencePrerequisites": true to install them first.`,
+            [{ field: 'target', message: `${checked.lacking.length} devices lack prerequisites` }]);
+        }
+        const planned = await planPrerequisites(spec, checked.lacking, caller, now);
+        if (!Array.isArray(planned)) return planned;
+        prerequisites = planned;
+      }
+      const record = newRecord({ ...spec, ...(prerequisites.length ? { after: prerequisites.map((r) => r.id) } : {}) }, caller, now, checked.targeted,
+        spec.approval ? 'PendingApproval' : 'Scheduled', spec.approval ? 'waiting for approval' : 'starting');
+      for (const prerequisite of prerequisites) await deps.rollouts.create(prerequisite);
       await deps.rollouts.create(record);
       await deps.runner.start(record.id);
       return { status: 201, headers: { Location: `/api/rollouts/${record.id}` }, jsonBody: toRolloutView(record) };

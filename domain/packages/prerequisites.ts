@@ -1,0 +1,15 @@
+/** Prerequisites: other updates (name + minimum version) a device must run before it may take an update. */
+import type { Prerequisite } from './manifest';
+import { compareSemver, isSemver } from '../semver';
+
+/** The prerequisites a device does not meet, given the versions it runs per update name. */
+export function missingPrerequisites(software: Readonly<Record<string, string>>, prerequisites: readonly Prerequisite[]): Prerequisite[] {
+  return prerequisites.filter((p) => {
+    const installed = software[p.name];
+    return installed === undefined || !isSemver(installed) || compareSemver(installed, p.minVersion) < 0;
+  });
+}
+
+export function describePrerequisite(p: Prerequisite): string {
+  return `${p.name} ≥ ${p.minVersion}`;
+}
