@@ -16,7 +16,7 @@ import { CosmosRolloutStore } from '../adapters/cosmos/rollout-store';
 import { CosmosUpdateStore } from '../adapters/cosmos/update-store';
 import { SimulatedFleet } from '../adapters/simulated-fleet/simulated-fleet';
 import type { FleetPort } from '../domain/fleet/fleet-port';
-import { registerRollouts } from './register-rollouts';
+import { registerRollouts, rolloutStarter } from './register-rollouts';
 import { BlobPackageStore } from '../adapters/blob/package-store';
 import { CosmosImportRecordStore, CosmosImportRuleStore, CosmosReleaseCounterStore } from '../adapters/cosmos/import-stores';
 import { createDelta, deltaTool } from '../delta';
@@ -61,7 +61,8 @@ function createFleet(): FleetPort {
 
 const database = cosmos.database(config.cosmos.database);
 const updates = new CosmosUpdateStore(database);
-registerRollouts({ rollouts: new CosmosRolloutStore(database), updates, fleet: createFleet() });
+const rolloutPorts = { rollouts: new CosmosRolloutStore(database), updates, fleet: createFleet() };
+registerRollouts(rolloutPorts);
 
 // Loaded on first use (and again after a failure), so the app starts before signing is set up.
 let signing: Promise<Signing> | undefined;
@@ -80,5 +81,6 @@ registerImports({
   deltas: { tool: deltaTool, create: createDelta },
   signing: loadSigning,
   firmwareUploadContainer: config.packages.firmwareUploadContainer,
+  startRollout: rolloutStarter(rolloutPorts),
   now: () => new Date(),
 });

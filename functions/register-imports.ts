@@ -1,10 +1,11 @@
 /** Registers the import pipeline: Event Grid triggers, the import orchestration and activities, and its HTTP API. */
-import { app, type HttpRequest, type HttpResponseInit } from '@azure/functions';
+import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
 import { createImportActivities, type ImportPorts } from '../activities/import-activities';
 import { signManifest } from '../adapters/signing/sign-manifest';
 import { eventTypes } from '../domain/imports/pushed-artifact';
-import { importOrchestratorName, type ImportActivityName } from '../orchestrations/import-contracts';
+import { importOrchestratorName, type ImportActivityContract, type ImportActivityName } from '../orchestrations/import-contracts';
+import type { RolloutStarter } from './register-rollouts';
 import { importOrchestrator } from '../orchestrations/import-orchestrator';
 import { createImportRulesApi } from './http/import-rules-api';
 import { problem } from './http/problem';
@@ -13,12 +14,13 @@ import type { Signing } from './signing-setup';
 
 export interface ImportWiring extends Omit<ImportPorts, 'signer' | 'now'> {
   signing: () => Promise<Signing>;
+  startRollout: RolloutStarter;
   firmwareUploadContainer: string;
   now: () => Date;
 }
 
 export function registerImports(wiring: ImportWiring): void {
-  const { signing, firmwareUploadContainer, now, ...ports } = wiring;
+  const { signing, firmwareUploadContainer, now, startRollout, ...ports } = wiring;
   df.app.orchestration(importOrchestratorName, importOrchestrator);
   const activities = createImportActivities({
     ...ports, now,
@@ -32,6 +34,14 @@ export function registerImports(wiring: ImportWiring): void {
   }
 
   const client = df.input.durableClient();
+  df.app.activity('startAutoRollout', {
+    extraInputs: [client],
+    handler: async ({ ruleId, updateId }: ImportActivityContract['startAutoRollout']['input'], context: InvocationContext) => {
+      const rule = await ports.rules.get(ruleId);
+      if (!rule?.autoRollout) return null;
+      return startRollout(updateId, rule.autoRollout, `import-rule:${ruleId}`, context);
+    },
+  });
   const triggerDeps = { records: ports.records, firmwareContainer: firmwareUploadContainer, now };
   app.eventGrid('onImagePushed', { extraInputs: [client], handler: createImportTrigger(triggerDeps, eventTypes.imagePushed) });
   app.eventGrid('onFirmwareUploaded', { extraInputs: [client], handler: createImportTrigger(triggerDeps, eventTypes.blobCreated) });

@@ -9,6 +9,7 @@ import { waveOrchestrator } from '../orchestrations/wave-orchestrator';
 import { createDevicesApi } from './http/devices-api';
 import { createRolloutsApi, type RolloutRunner } from './http/rollouts-api';
 import { createUpdatesApi } from './http/updates-api';
+import { updateKey, type UpdateId } from '../domain/updates/update';
 
 const durableClient = df.input.durableClient();
 
@@ -27,6 +28,22 @@ function runnerFor(context: InvocationContext): RolloutRunner {
         return false; // the client rejects for a finished (410) or unknown (404) instance
       }
     },
+  };
+}
+
+/**
+ * Creates and starts a rollout of `updateId` from a body, as the API does, for another function (import rules'
+ * automatic rollouts). Once per caller and update: a re-run finds the rollout it made before.
+ */
+export type RolloutStarter = (updateId: UpdateId, body: Record<string, unknown>, caller: string, context: InvocationContext) => Promise<{ rolloutId: string } | { refused: string }>;
+
+export function rolloutStarter(ports: RolloutPorts, now: () => Date = () => new Date()): RolloutStarter {
+  return async (updateId, body, caller, context) => {
+    const earlier = (await ports.rollouts.list()).find((r) => r.createdBy === caller && updateKey(r.spec.updateId) === updateKey(updateId));
+    if (earlier) return { rolloutId: earlier.id };
+    const response = await createRolloutsApi({ ...ports, runner: runnerFor(context), now }).createFromBody({ ...body, updateId }, caller);
+    const answer = response.jsonBody as { id?: string; detail?: string } | undefined;
+    return response.status === 201 && answer?.id ? { rolloutId: answer.id } : { refused: answer?.detail ?? `status ${response.status}` };
   };
 }
 

@@ -20,6 +20,8 @@ export interface ImportActivityContract {
   stageFile: { input: { artifact: PushedArtifact; updateId: UpdateId }; output: StagedFile };
   generateDeltas: { input: { updateId: UpdateId; file: StagedFile; count: number }; output: ManifestDelta[] };
   publishManifest: { input: { artifact: PushedArtifact; ruleId: string; updateId: UpdateId; file: StagedFile; deltas: ManifestDelta[] }; output: { releaseCounter: number } };
+  /** Starts the import rule's automatic rollout, if it has one: the rollout id, or why it was refused. */
+  startAutoRollout: { input: { ruleId: string; updateId: UpdateId }; output: { rolloutId?: string; refused?: string } | null };
   recordImport: { input: { eventId: string; status: 'Imported' | 'Ignored' | 'Failed'; reason: string; updateId?: UpdateId; ruleId?: string }; output: null };
 }
 

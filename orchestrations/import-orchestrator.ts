@@ -29,7 +29,9 @@ export function* importOrchestrator(context: df.OrchestrationContext): Generator
       ? ((yield call(context, 'generateDeltas', { updateId, file, count: resolved.deltaFromPrevious })) as ImportActivityContract['generateDeltas']['output'])
       : [];
     const { releaseCounter } = (yield call(context, 'publishManifest', { artifact, ruleId, updateId, file, deltas })) as ImportActivityContract['publishManifest']['output'];
-    yield record('Imported', `imported ${updateId.provider}/${updateId.name} ${updateId.version} (release ${releaseCounter}${deltas.length ? `, ${deltas.length} deltas` : ''})`, { updateId, ruleId });
+    const auto = (yield call(context, 'startAutoRollout', { ruleId, updateId })) as ImportActivityContract['startAutoRollout']['output'];
+    const rollout = auto?.rolloutId ? `; automatic rollout ${auto.rolloutId} started` : auto?.refused ? `; automatic rollout refused: ${auto.refused}` : '';
+    yield record('Imported', `imported ${updateId.provider}/${updateId.name} ${updateId.version} (release ${releaseCounter}${deltas.length ? `, ${deltas.length} deltas` : ''})${rollout}`, { updateId, ruleId });
     return 'Imported';
   } catch (err) {
     const message = err instanceof Error ? err.message.split('\n')[0]!.trim() : String(err);

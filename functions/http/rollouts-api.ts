@@ -148,7 +148,12 @@ export function createRolloutsApi(deps: { rollouts: RolloutStore; updates: Updat
       if (!caller) return unauthenticated();
       const json = await readJson(request);
       if (!json.ok) return json.response;
-      const parsed = rolloutRequestSchema.safeParse(json.body);
+      return this.createFromBody(json.body, caller);
+    },
+
+    /** Creates and starts a rollout from a request body (the API, and import rules' automatic rollouts). */
+    async createFromBody(body: unknown, caller: string): Promise<HttpResponseInit> {
+      const parsed = rolloutRequestSchema.safeParse(body);
       if (!parsed.success) return validationProblem(parsed.error);
       const spec = toSpec(parsed.data);
       const checked = await check(spec);

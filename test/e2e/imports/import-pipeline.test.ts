@@ -115,3 +115,18 @@ it('a firmware upload to Azurite gets correct size and SHA-256, and the next ver
   expect(file.deltas).toEqual([expect.objectContaining({ baseVersion: '1.0.0', baseSha256: createHash('sha256').update(v1).digest('base64') })]);
   expect(file.deltas[0].sizeInBytes).toBeLessThan(v2.length / 10);
 });
+
+it("an import rule's automatic rollout starts a rollout of every imported version, once", async () => {
+  await stack.api('PUT', 'import-rules/auto', {
+    source: { repository: 'edge/auto-controller' }, update: { provider: 'contoso', name: 'auto-controller' }, compatibility: [{ model: 'ctl-a' }],
+    autoRollout: { target: { query: "tags.model = 'ctl-a'" }, canary: { devices: 5 }, waves: [{ percent: 100, soak: 'PT1H' }] },
+  });
+  expect(await deliver('onImagePushed', [imagePushed('evt-auto-1', '5.0.0', 'edge/auto-controller')])).toBeLessThan(300);
+  const record = await settled('evt-auto-1');
+  expect(record.reason).toMatch(/automatic rollout ro-[0-9a-f-]+ started/);
+  const rolloutId = /automatic rollout (ro-[0-9a-f-]+)/.exec(record.reason)![1];
+  const { body: rollout } = await stack.api('GET', `rollouts/${rolloutId}`);
+  expect(rollout).toMatchObject({ createdBy: 'import-rule:auto', updateId: { name: 'auto-controller', version: '5.0.0' }, counts: { targeted: 120 } });
+  const all = (await stack.api('GET', 'rollouts')).body.filter((r: any) => r.updateId.name === 'auto-controller');
+  expect(all).toHaveLength(1);
+});
