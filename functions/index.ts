@@ -51,10 +51,15 @@ app.http('health', {
   }),
 });
 
+const packageStore = new BlobPackageStore(blobService, config.packages.container);
+
 function createFleet(): FleetPort {
   if ('simulated' in config.fleet) {
     const { profilePath, stateFile } = config.fleet.simulated;
-    return SimulatedFleet.fromProfileFile(path.resolve(profilePath), stateFile ? { stateFile: path.resolve(stateFile) } : {});
+    // Simulated devices trust the service's roots and revocation list, as real ones are provisioned to. Without
+    // signing set up, trust() rejects and devices refuse signed packages, saying why; the app still starts.
+    const packages = { trust: async () => (await loadSigning()).signingKeys(new Date()), download: (file: string) => packageStore.get(file) };
+    return SimulatedFleet.fromProfileFile(path.resolve(profilePath), { ...(stateFile ? { stateFile: path.resolve(stateFile) } : {}), packages });
   }
   throw new ConfigError(`The IoT Hub fleet adapter (${config.fleet.iotHub.hostName}) is not available yet: set FLEET_PROFILE to use a simulated fleet.`);
 }
@@ -76,7 +81,7 @@ registerImports({
   rules: new CosmosImportRuleStore(database),
   records: new CosmosImportRecordStore(database),
   counters: new CosmosReleaseCounterStore(database),
-  packages: new BlobPackageStore(blobService, config.packages.container),
+  packages: packageStore,
   updates,
   deltas: { tool: deltaTool, create: createDelta },
   signing: loadSigning,

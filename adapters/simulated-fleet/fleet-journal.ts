@@ -6,9 +6,19 @@
 import { appendFileSync, existsSync, mkdirSync, readFileSync, truncateSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { DesiredVersion } from '../../domain/fleet/fleet-port';
+import type { PackageVerdict, VerifiedRelease } from './package-verdict';
 
 export type FleetChange =
-  | { type: 'accepted'; deviceId: string; commandId: string; version: string; kind: DesiredVersion['kind']; at: string }
+  | {
+      type: 'accepted';
+      deviceId: string;
+      commandId: string;
+      version: string;
+      kind: DesiredVersion['kind'];
+      /** What the device made of a signed package: replayed as is, never verified or downloaded again. */
+      package?: PackageVerdict;
+      at: string;
+    }
   | {
       type: 'finished';
       deviceId: string;
@@ -17,6 +27,7 @@ export type FleetChange =
       installedVersion: string;
       healthy: boolean;
       error?: string;
+      release?: VerifiedRelease;
       reportedAt: string;
       at: string;
     };

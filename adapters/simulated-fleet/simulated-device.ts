@@ -4,7 +4,9 @@
  * install finishes lazily, when someone looks at the device at or after its finish time.
  */
 import type { DeviceDetails, DeviceReport, InstallState } from '../../domain/fleet/device';
+import type { InstalledUpdate } from '../../device-agent/verify-update';
 import type { InstallOutcome } from './install-outcome';
+import type { Delivery, PackageVerdict, VerifiedRelease } from './package-verdict';
 import { toIso } from './timestamps';
 
 export interface SimulatedDevice {
@@ -24,6 +26,13 @@ export interface SimulatedDevice {
   /** Every commandId the device accepted, oldest first. */
   commandIds: string[];
   pending: PendingInstall | undefined;
+  /** How the last signed package arrived, or why it was refused. */
+  lastDelivery: Delivery | undefined;
+  /**
+   * Release counters of verified installs by `name@version`. Keyed by version too, so a restore to an earlier
+   * version brings back that version's counter (as swapping back to the other A/B slot would).
+   */
+  releaseCounters: Record<string, number> | undefined;
 }
 
 interface PendingInstall {
@@ -32,6 +41,9 @@ interface PendingInstall {
   finishMs: number;
   failed: boolean;
   unhealthy: boolean;
+  /** Why it fails, when not a simulated failure (a refused package). */
+  error: string | undefined;
+  release: VerifiedRelease | undefined;
 }
 
 /** The report a device makes when an install ends. */
@@ -41,6 +53,8 @@ export interface FinishedInstall {
   installedVersion: string;
   healthy: boolean;
   error?: string;
+  /** A verified release that is now installed. */
+  release?: VerifiedRelease;
   reportedMs: number;
 }
 
@@ -59,11 +73,16 @@ export function newDevice(deviceId: string, tags: Readonly<Record<string, string
     offline: false,
     commandIds: [],
     pending: undefined,
+    lastDelivery: undefined,
+    releaseCounters: undefined,
   };
 }
 
-/** Records the command; a new command replaces an install still running (its result is never reported). */
-export function acceptCommand(device: SimulatedDevice, commandId: string, version: string, atMs: number, outcome: InstallOutcome): void {
+/**
+ * Records the command; a new command replaces an install still running (its result is never reported). A refused
+ * package fails at once: nothing is installed, so neither install time nor simulated outcomes apply.
+ */
+export function acceptCommand(device: SimulatedDevice, commandId: string, version: string, atMs: number, outcome: InstallOutcome, verdict?: PackageVerdict): void {
   device.commandIds.push(commandId);
   device.desiredVersion = version;
   device.pending = undefined;
@@ -71,7 +90,11 @@ export function acceptCommand(device: SimulatedDevice, commandId: string, versio
     device.offline = true;
     return;
   }
-  device.pending = { commandId, version, finishMs: atMs + outcome.installTimeMs, failed: outcome.failed, unhealthy: outcome.unhealthy };
+  const refused = verdict?.refused;
+  device.pending = refused
+    ? { commandId, version, finishMs: atMs, failed: true, unhealthy: false, error: refused, release: undefined }
+    : { commandId, version, finishMs: atMs + outcome.installTimeMs, failed: outcome.failed, unhealthy: outcome.unhealthy, error: undefined, release: verdict?.release };
+  if (verdict) device.lastDelivery = verdict.delivery;
   device.state = 'installing';
   device.commandId = commandId;
   device.error = undefined;
@@ -88,7 +111,7 @@ export function finishedBy(device: SimulatedDevice, nowMs: number): FinishedInst
       state: 'failed',
       installedVersion: device.installedVersion,
       healthy: device.healthy,
-      error: `installing ${pending.version} failed (simulated)`,
+      error: pending.error ?? `installing ${pending.version} failed (simulated)`,
       reportedMs: pending.finishMs,
     };
   }
@@ -97,6 +120,7 @@ export function finishedBy(device: SimulatedDevice, nowMs: number): FinishedInst
     state: 'succeeded',
     installedVersion: pending.version,
     healthy: !pending.unhealthy,
+    ...(pending.release ? { release: pending.release } : {}),
     reportedMs: pending.finishMs,
   };
 }
@@ -110,6 +134,24 @@ export function applyFinished(device: SimulatedDevice, finished: FinishedInstall
   device.error = finished.error;
   device.commandId = finished.commandId;
   device.lastReportMs = finished.reportedMs;
+  if (finished.state === 'succeeded' && finished.release) {
+    (device.releaseCounters ??= {})[counterKey(finished.release.updateName, finished.installedVersion)] = finished.release.releaseCounter;
+  }
+}
+
+/**
+ * What the device runs of `updateName`, as of `nowMs`, for the verifier. A version it never installed through a
+ * verified package (the profile's initial one, or one a plain command installed) has release counter 0.
+ */
+export function installedUpdateAt(device: SimulatedDevice, updateName: string, nowMs: number): InstalledUpdate {
+  const finished = finishedBy(device, nowMs);
+  const version = finished?.installedVersion ?? device.installedVersion;
+  const release = finished?.release?.updateName === updateName ? finished.release : undefined;
+  return { version, releaseCounter: release?.releaseCounter ?? device.releaseCounters?.[counterKey(updateName, version)] ?? 0 };
+}
+
+function counterKey(updateName: string, version: string): string {
+  return `${updateName}@${version}`;
 }
 
 export function reportAt(device: SimulatedDevice, nowMs: number): DeviceReport {
@@ -130,7 +172,9 @@ export function reportAt(device: SimulatedDevice, nowMs: number): DeviceReport {
 
 export function detailsAt(device: SimulatedDevice, nowMs: number): DeviceDetails {
   const { installedVersion, state, healthy, lastReportAt } = reportAt(device, nowMs);
-  return { deviceId: device.deviceId, tags: { ...device.tags }, installedVersion, state, healthy, lastReportAt, desiredVersion: device.desiredVersion, acceptedCommands: [...device.commandIds] };
+  const details: DeviceDetails = { deviceId: device.deviceId, tags: { ...device.tags }, installedVersion, state, healthy, lastReportAt, desiredVersion: device.desiredVersion, acceptedCommands: [...device.commandIds] };
+  if (device.lastDelivery) details.lastDelivery = { ...device.lastDelivery };
+  return details;
 }
 
 function isoOrUndefined(ms: number | undefined): string | undefined {
