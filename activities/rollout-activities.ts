@@ -167,11 +167,13 @@ export function createRolloutActivities(ports: RolloutPorts) {
     },
 
     async restoreBatch({ rolloutId, batchId: id, at }: ActivityInput<'restoreBatch'>): Promise<ActivityOutput<'restoreBatch'>> {
+      const record = await requireRollout(rolloutId);
       const batch = await rollouts.getBatch(rolloutId, id);
       if (!batch) throw new Error(`Batch ${id} of rollout ${rolloutId} does not exist.`);
       const touched = batch.devices.filter((d) => d.state !== 'pending');
+      const updateName = record.spec.updateId.name;
       const result = await fleet.applyDesired(
-        touched.map((d) => ({ deviceId: d.deviceId, desired: { commandId: `${id}:restore`, rolloutId, updateName: '', version: d.fromVersion, kind: 'restore' as const } })),
+        touched.map((d) => ({ deviceId: d.deviceId, desired: { commandId: `${id}:restore`, rolloutId, updateName, version: d.fromVersion, kind: 'restore' as const } })),
         at,
       );
       await rollouts.updateBatch(rolloutId, id, (b) => ({ ...b, restoredAt: b.restoredAt ?? at }));

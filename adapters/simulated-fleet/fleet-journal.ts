@@ -15,6 +15,8 @@ export type FleetChange =
       commandId: string;
       version: string;
       kind: DesiredVersion['kind'];
+      /** The update name, when it is one of the device's other software (a component), not its main firmware. */
+      component?: string;
       /** What the device made of a signed package: replayed as is, never verified or downloaded again. */
       package?: PackageVerdict;
       at: string;
@@ -28,6 +30,7 @@ export type FleetChange =
       healthy: boolean;
       error?: string;
       release?: VerifiedRelease;
+      component?: string;
       reportedAt: string;
       at: string;
     };

@@ -44,6 +44,8 @@ const deviceGroup = z.strictObject({
   idPrefix: z.string().regex(deviceIdCharacters, { error: "may contain only letters, digits and - . % _ * ? ! ( ) , : = @ $ '" }),
   tags: z.record(z.string(), z.string()).default({}),
   installedVersion: z.string().min(1, { error: 'must not be empty' }),
+  /** Other software the devices run, by update name (e.g. a bootloader): what prerequisites are checked against. */
+  software: z.record(z.string(), z.string().min(1, { error: 'must not be empty' })).default({}),
 });
 
 const behavior = z

@@ -47,6 +47,7 @@ export class PackageVerifier {
     requests: readonly VerifyRequest<D>[],
     installedOf: (device: D, updateName: string) => InstalledUpdate,
     at: string,
+    softwareOf: (device: D) => Record<string, string> = () => ({}),
   ): Promise<(PackageVerdict | undefined)[]> {
     let trust: Promise<Trust | Refusal> | undefined;
     const byState = new Map<string, Promise<PackageVerdict>>();
@@ -58,10 +59,11 @@ export class PackageVerifier {
       const name = names.get(desired.commandId) ?? signedUpdateName(delivery.signedManifest) ?? desired.updateName;
       names.set(desired.commandId, name);
       const installed = installedOf(device, name);
-      const key = `${desired.commandId}\0${this.tagKey(device.tags)}\0${installed.version}\0${installed.releaseCounter}`;
+      const software = softwareOf(device);
+      const key = `${desired.commandId}\0${this.tagKey(device.tags)}\0${installed.version}\0${installed.releaseCounter}\0${JSON.stringify(software)}`;
       if (!byState.has(key)) {
         trust ??= this.trust();
-        byState.set(key, this.verdict(desired, delivery, deviceState(device.tags, name, installed), trust, at));
+        byState.set(key, this.verdict(desired, delivery, deviceState(device.tags, name, installed, software), trust, at));
       }
       return key;
     });
@@ -118,9 +120,11 @@ export class PackageVerifier {
 }
 
 /** The model is a tag like the others; the verifier takes it apart from the rest. */
-function deviceState(tags: Readonly<Record<string, string>>, updateName: string, installed: InstalledUpdate): DeviceState {
+function deviceState(tags: Readonly<Record<string, string>>, updateName: string, installed: InstalledUpdate, software: Record<string, string>): DeviceState {
   const { model = '', ...properties } = tags;
-  return { model, properties, installed: { [updateName]: installed } };
+  // Other software counts for prerequisites; its release counters are not tracked (0).
+  const others = Object.fromEntries(Object.entries(software).map(([name, version]) => [name, { version, releaseCounter: 0 }]));
+  return { model, properties, installed: { ...others, [updateName]: installed } };
 }
 
 /** Read before verifying, only to pick the installed update to compare with; the verifier then checks it all. */

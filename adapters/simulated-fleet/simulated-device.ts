@@ -14,6 +14,10 @@ export interface SimulatedDevice {
   /** Shared by every device of a profile group: never mutate. */
   readonly tags: Readonly<Record<string, string>>;
   installedVersion: string;
+  /** Other software by update name; replaced, never mutated (profile groups share the initial object). */
+  software: Readonly<Record<string, string>>;
+  /** The component the last report is about, if the last command updated one (its version is reported). */
+  reportedComponent: string | undefined;
   desiredVersion: string | undefined;
   /** The last reported properties. */
   state: InstallState;
@@ -44,6 +48,7 @@ interface PendingInstall {
   /** Why it fails, when not a simulated failure (a refused package). */
   error: string | undefined;
   release: VerifiedRelease | undefined;
+  component: string | undefined;
 }
 
 /** The report a device makes when an install ends. */
@@ -55,15 +60,19 @@ export interface FinishedInstall {
   error?: string;
   /** A verified release that is now installed. */
   release?: VerifiedRelease;
+  /** Set when the install was of a component (other software), not the main firmware. */
+  component?: string;
   reportedMs: number;
 }
 
-export function newDevice(deviceId: string, tags: Readonly<Record<string, string>>, installedVersion: string): SimulatedDevice {
+export function newDevice(deviceId: string, tags: Readonly<Record<string, string>>, installedVersion: string, software: Readonly<Record<string, string>> = {}): SimulatedDevice {
   // Every field set here, in one order, so all devices share one hidden class.
   return {
     deviceId,
     tags,
     installedVersion,
+    software,
+    reportedComponent: undefined,
     desiredVersion: undefined,
     state: 'idle',
     healthy: true,
@@ -82,7 +91,7 @@ export function newDevice(deviceId: string, tags: Readonly<Record<string, string
  * Records the command; a new command replaces an install still running (its result is never reported). A refused
  * package fails at once: nothing is installed, so neither install time nor simulated outcomes apply.
  */
-export function acceptCommand(device: SimulatedDevice, commandId: string, version: string, atMs: number, outcome: InstallOutcome, verdict?: PackageVerdict): void {
+export function acceptCommand(device: SimulatedDevice, commandId: string, version: string, atMs: number, outcome: InstallOutcome, verdict?: PackageVerdict, component?: string): void {
   device.commandIds.push(commandId);
   device.desiredVersion = version;
   device.pending = undefined;
@@ -92,8 +101,8 @@ export function acceptCommand(device: SimulatedDevice, commandId: string, versio
   }
   const refused = verdict?.refused;
   device.pending = refused
-    ? { commandId, version, finishMs: atMs, failed: true, unhealthy: false, error: refused, release: undefined }
-    : { commandId, version, finishMs: atMs + outcome.installTimeMs, failed: outcome.failed, unhealthy: outcome.unhealthy, error: undefined, release: verdict?.release };
+    ? { commandId, version, finishMs: atMs, failed: true, unhealthy: false, error: refused, release: undefined, component }
+    : { commandId, version, finishMs: atMs + outcome.installTimeMs, failed: outcome.failed, unhealthy: outcome.unhealthy, error: undefined, release: verdict?.release, component };
   if (verdict) device.lastDelivery = verdict.delivery;
   device.state = 'installing';
   device.commandId = commandId;
@@ -105,11 +114,13 @@ export function acceptCommand(device: SimulatedDevice, commandId: string, versio
 export function finishedBy(device: SimulatedDevice, nowMs: number): FinishedInstall | undefined {
   const pending = device.pending;
   if (!pending || nowMs < pending.finishMs) return undefined;
+  const component = pending.component ? { component: pending.component } : {};
   if (pending.failed) {
     return {
       commandId: pending.commandId,
       state: 'failed',
-      installedVersion: device.installedVersion,
+      installedVersion: pending.component ? (device.software[pending.component] ?? '') : device.installedVersion,
+      ...component,
       healthy: device.healthy,
       error: pending.error ?? `installing ${pending.version} failed (simulated)`,
       reportedMs: pending.finishMs,
@@ -119,6 +130,7 @@ export function finishedBy(device: SimulatedDevice, nowMs: number): FinishedInst
     commandId: pending.commandId,
     state: 'succeeded',
     installedVersion: pending.version,
+    ...component,
     healthy: !pending.unhealthy,
     ...(pending.release ? { release: pending.release } : {}),
     reportedMs: pending.finishMs,
@@ -129,7 +141,9 @@ export function finishedBy(device: SimulatedDevice, nowMs: number): FinishedInst
 export function applyFinished(device: SimulatedDevice, finished: FinishedInstall): void {
   if (device.pending?.commandId === finished.commandId) device.pending = undefined;
   device.state = finished.state;
-  device.installedVersion = finished.installedVersion;
+  if (finished.component) device.software = { ...device.software, [finished.component]: finished.installedVersion };
+  else device.installedVersion = finished.installedVersion;
+  device.reportedComponent = finished.component;
   device.healthy = finished.healthy;
   device.error = finished.error;
   device.commandId = finished.commandId;
@@ -145,8 +159,10 @@ export function applyFinished(device: SimulatedDevice, finished: FinishedInstall
  */
 export function installedUpdateAt(device: SimulatedDevice, updateName: string, nowMs: number): InstalledUpdate {
   const finished = finishedBy(device, nowMs);
-  const version = finished?.installedVersion ?? device.installedVersion;
-  const release = finished?.release?.updateName === updateName ? finished.release : undefined;
+  const isComponent = updateName in device.software;
+  const finishedHere = finished && (finished.component === updateName || (!finished.component && !isComponent)) ? finished : undefined;
+  const version = finishedHere?.installedVersion ?? (isComponent ? device.software[updateName]! : device.installedVersion);
+  const release = finishedHere?.release?.updateName === updateName ? finishedHere.release : undefined;
   return { version, releaseCounter: release?.releaseCounter ?? device.releaseCounters?.[counterKey(updateName, version)] ?? 0 };
 }
 
@@ -158,7 +174,7 @@ export function reportAt(device: SimulatedDevice, nowMs: number): DeviceReport {
   const finished = finishedBy(device, nowMs);
   const report: DeviceReport = {
     deviceId: device.deviceId,
-    installedVersion: finished?.installedVersion ?? device.installedVersion,
+    installedVersion: finished?.installedVersion ?? (device.reportedComponent ? device.software[device.reportedComponent]! : device.installedVersion),
     state: finished?.state ?? device.state,
     healthy: finished?.healthy ?? device.healthy,
     lastReportAt: isoOrUndefined(finished?.reportedMs ?? device.lastReportMs),
@@ -171,8 +187,11 @@ export function reportAt(device: SimulatedDevice, nowMs: number): DeviceReport {
 }
 
 export function detailsAt(device: SimulatedDevice, nowMs: number): DeviceDetails {
-  const { installedVersion, state, healthy, lastReportAt } = reportAt(device, nowMs);
-  const details: DeviceDetails = { deviceId: device.deviceId, tags: { ...device.tags }, installedVersion, state, healthy, lastReportAt, desiredVersion: device.desiredVersion, acceptedCommands: [...device.commandIds] };
+  const { state, healthy, lastReportAt } = reportAt(device, nowMs);
+  const details: DeviceDetails = {
+    deviceId: device.deviceId, tags: { ...device.tags }, installedVersion: installedVersionAt(device, nowMs), software: softwareAt(device, nowMs),
+    state, healthy, lastReportAt, desiredVersion: device.desiredVersion, acceptedCommands: [...device.commandIds],
+  };
   if (device.lastDelivery) details.lastDelivery = { ...device.lastDelivery };
   return details;
 }
@@ -181,6 +200,14 @@ function isoOrUndefined(ms: number | undefined): string | undefined {
   return ms === undefined ? undefined : toIso(ms);
 }
 
+/** The main firmware version as of `nowMs`. */
 export function installedVersionAt(device: SimulatedDevice, nowMs: number): string {
-  return finishedBy(device, nowMs)?.installedVersion ?? device.installedVersion;
+  const finished = finishedBy(device, nowMs);
+  return finished && !finished.component ? finished.installedVersion : device.installedVersion;
+}
+
+/** The other software as of `nowMs`. */
+export function softwareAt(device: SimulatedDevice, nowMs: number): Record<string, string> {
+  const finished = finishedBy(device, nowMs);
+  return finished?.component && finished.state === 'succeeded' ? { ...device.software, [finished.component]: finished.installedVersion } : { ...device.software };
 }

@@ -20,6 +20,7 @@ import {
   finishedBy,
   installedUpdateAt,
   installedVersionAt,
+  softwareAt,
   newDevice,
   reportAt,
   type SimulatedDevice,
@@ -92,7 +93,8 @@ export class SimulatedFleet implements FleetPort {
         this.finishInstall(device, now, changes);
         const { commandId, version, kind } = desired;
         const verdict = verdicts.get(index);
-        this.record(changes, { type: 'accepted', deviceId, commandId, version, kind, ...(verdict ? { package: verdict } : {}), at: toIso(now) });
+        const component = desired.updateName in device.software ? { component: desired.updateName } : {};
+        this.record(changes, { type: 'accepted', deviceId, commandId, version, kind, ...component, ...(verdict ? { package: verdict } : {}), at: toIso(now) });
         sent++;
       }
       this.commit(changes);
@@ -127,7 +129,7 @@ export class SimulatedFleet implements FleetPort {
   }
 
   private summary(device: SimulatedDevice): DeviceSummary {
-    return { deviceId: device.deviceId, tags: { ...device.tags }, installedVersion: installedVersionAt(device, this.latestMs) };
+    return { deviceId: device.deviceId, tags: { ...device.tags }, installedVersion: installedVersionAt(device, this.latestMs), software: softwareAt(device, this.latestMs) };
   }
 
   /**
@@ -146,7 +148,7 @@ export class SimulatedFleet implements FleetPort {
       requests.push({ desired, device });
     }
     if (requests.length === 0) return verdicts;
-    const found = await this.verifier.verdicts(requests, (device, updateName) => installedUpdateAt(device, updateName, now), at);
+    const found = await this.verifier.verdicts(requests, (device, updateName) => installedUpdateAt(device, updateName, now), at, (device) => softwareAt(device, now));
     found.forEach((verdict, position) => {
       if (verdict) verdicts.set(indexes[position]!, verdict);
     });
@@ -204,7 +206,7 @@ export class SimulatedFleet implements FleetPort {
     if (!device) return; // a device removed from the profile since the journal was written
     if (change.type === 'accepted') {
       const outcome = installOutcome(this.profile, device.deviceId, device.tags, change.version);
-      acceptCommand(device, change.commandId, change.version, atMs, outcome, change.package);
+      acceptCommand(device, change.commandId, change.version, atMs, outcome, change.package, change.component);
     } else {
       const { type: _type, deviceId: _deviceId, at: _at, reportedAt, ...report } = change;
       applyFinished(device, { ...report, reportedMs: toMs(reportedAt) });
@@ -216,9 +218,10 @@ export class SimulatedFleet implements FleetPort {
     this.latestMs = Number.NEGATIVE_INFINITY;
     for (const group of this.profile.devices) {
       const tags = Object.freeze({ ...group.tags });
+      const software = Object.freeze({ ...group.software });
       for (let index = 0; index < group.count; index++) {
         const deviceId = deviceIdOf(group, index);
-        this.devices.set(deviceId, newDevice(deviceId, tags, group.installedVersion));
+        this.devices.set(deviceId, newDevice(deviceId, tags, group.installedVersion, software));
       }
     }
     for (const change of this.journal?.readAll() ?? []) this.apply(change);

@@ -25,7 +25,7 @@ describe('parseFleetProfile: a good profile', () => {
   it('keeps groups and behaviors, converts installTime to milliseconds', () => {
     const profile = parseFleetProfile({ devices: [group], behaviors: [behavior], seed: 's1' });
     expect(profile).toEqual({
-      devices: [group],
+      devices: [{ ...group, software: {} }],
       behaviors: [{ when: behavior.when, installFailureRate: 1, unhealthyRate: 0, offlineRate: 0, installTimeMs: 500 }],
       seed: 's1',
     });
@@ -87,7 +87,7 @@ describe('loadFleetProfile', () => {
   it('loads a file and names it in errors', () => {
     const good = join(dir, 'good.json');
     writeFileSync(good, JSON.stringify({ devices: [group] }));
-    expect(loadFleetProfile(good).devices).toEqual([group]);
+    expect(loadFleetProfile(good).devices).toEqual([{ ...group, software: {} }]);
 
     const bad = join(dir, 'bad.json');
     writeFileSync(bad, JSON.stringify({ devices: [{ ...group, count: 0 }] }));

@@ -10,8 +10,8 @@ describe('SimulatedFleet.queryDevices', () => {
   it('resolves a twin query to summaries with tags and the installed version', async () => {
     const found = await fleet.queryDevices({ query: "SELECT * FROM devices WHERE tags.model = 'ctl-b' AND deviceId IN ['b-1', 'b-2', 'a-1']" });
     expect(found).toEqual([
-      { deviceId: 'b-1', tags: { site: 'plant-a', model: 'ctl-b' }, installedVersion: '1.0.0' },
-      { deviceId: 'b-2', tags: { site: 'plant-a', model: 'ctl-b' }, installedVersion: '1.0.0' },
+      { deviceId: 'b-1', tags: { site: 'plant-a', model: 'ctl-b' }, installedVersion: '1.0.0', software: {} },
+      { deviceId: 'b-2', tags: { site: 'plant-a', model: 'ctl-b' }, installedVersion: '1.0.0', software: {} },
     ]);
   });
 
@@ -78,6 +78,7 @@ describe('SimulatedFleet: installs follow the caller’s clock', () => {
       deviceId: 'a-0',
       tags: { site: 'plant-a', model: 'ctl-a' },
       installedVersion: '1.0.0',
+      software: {},
       state: 'idle',
       healthy: true,
       lastReportAt: undefined,
