@@ -55,8 +55,9 @@ export function createRolloutActivities(ports: RolloutPorts) {
 
   return {
     async loadRolloutPolicy({ rolloutId }: ActivityInput<'loadRolloutPolicy'>): Promise<ActivityOutput<'loadRolloutPolicy'>> {
-      const { spec } = await requireRollout(rolloutId);
+      const { spec, createdBy } = await requireRollout(rolloutId);
       return {
+        createdBy,
         updateName: spec.updateId.name,
         targetVersion: spec.updateId.version,
         approval: spec.approval,
@@ -83,6 +84,7 @@ export function createRolloutActivities(ports: RolloutPorts) {
         status: update.status ?? r.status,
         reason: update.reason ?? r.reason,
         currentWave: update.currentWave ?? r.currentWave,
+        approvalStage: update.approvalStage ?? r.approvalStage,
         approvals: update.approval && !r.approvals.some((a) => a.approver === update.approval!.approver && a.at === update.approval!.at) ? [...r.approvals, update.approval] : r.approvals,
         waves: update.wave ? r.waves.map((w) => (w.index === update.wave!.index ? { ...w, ...update.wave } : w)) : r.waves,
       }));

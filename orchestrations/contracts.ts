@@ -4,7 +4,7 @@
  */
 import type * as df from 'durable-functions';
 import type { ApprovalDecision, DeviceStateCounts } from '../domain/rollouts/rollout-record';
-import type { FailureThreshold, MaintenanceWindow } from '../domain/rollouts/rollout-spec';
+import type { ApprovalPolicy, FailureThreshold, MaintenanceWindow } from '../domain/rollouts/rollout-spec';
 import type { RolloutStatus, WaveStatus } from '../domain/rollouts/rollout-status';
 
 export const orchestratorNames = {
@@ -33,7 +33,8 @@ export type ApprovalEvent = Omit<ApprovalDecision, 'at'>;
 export interface RolloutPolicy {
   updateName: string;
   targetVersion: string;
-  approval?: { approvers: string[]; timeoutMs: number };
+  approval?: ApprovalPolicy;
+  createdBy: string;
   healthCheckIntervalMs: number;
   deviceTimeoutMs: number;
   failureThreshold: FailureThreshold;
@@ -64,6 +65,7 @@ export interface ProgressUpdate {
   currentWave?: number;
   wave?: { index: number; status: WaveStatus; startedAt?: string; endedAt?: string };
   approval?: ApprovalDecision;
+  approvalStage?: number;
 }
 
 export interface WaveInput {

@@ -4,6 +4,9 @@
  */
 import type * as df from 'durable-functions';
 import { isFinal } from '../domain/rollouts/rollout-status';
+import { checkApprover, stageProgress } from '../domain/rollouts/approval-rules';
+import type { ApprovalDecision } from '../domain/rollouts/rollout-record';
+import type { ApprovalStage } from '../domain/rollouts/rollout-spec';
 import {
   callActivity, eventNames, orchestratorNames, rollbackInstanceId, waveInstanceId,
   type ActivityOutput, type ApprovalEvent, type ProgressUpdate, type ControlEvent, type PlannedWaveRef, type RollbackInput, type WaveInput, type WaveOutcome,
@@ -24,33 +27,51 @@ export function* rolloutOrchestrator(context: df.OrchestrationContext): Generato
 
   const policy = (yield callActivity(context, 'loadRolloutPolicy', { rolloutId })) as ActivityOutput<'loadRolloutPolicy'>;
 
-  if (policy.approval) {
-    yield progress({ status: 'PendingApproval', reason: `waiting for approval by one of ${policy.approval.approvers.join(', ')}` });
-    const expiry = context.df.createTimer(new Date(context.df.currentUtcDateTime.getTime() + policy.approval.timeoutMs));
-    const approval = context.df.waitForExternalEvent(eventNames.approval);
+  /**
+   * One approval stage: approval events (validated by the API, checked again here) raced against the stage's
+   * expiry; returns a final status when the rollout ends here, nothing when the quorum is met.
+   */
+  function* approvalStage(index: number, stage: ApprovalStage, decisions: ApprovalDecision[]): Generator<df.Task, string | undefined, unknown> {
+    const waiting = `waiting for stage '${stage.name}': ${stage.quorum} of ${stage.approvers.join(', ')}`;
+    yield progress({ status: 'PendingApproval', approvalStage: index, reason: waiting });
+    const expiry = context.df.createTimer(new Date(context.df.currentUtcDateTime.getTime() + stage.timeoutMs));
     for (;;) {
-      // Before approval only cancel means anything; other control events are ignored.
+      const approval = context.df.waitForExternalEvent(eventNames.approval);
       const control = context.df.waitForExternalEvent(eventNames.control);
       const winner = yield context.df.Task.any([approval, control, expiry]);
       if (winner === expiry) {
-        yield progress({ status: 'Expired', reason: 'nobody approved before the approval expired; no device was touched' });
+        yield progress({ status: 'Expired', reason: `stage '${stage.name}' was not approved before it expired; no device was touched` });
         return 'Expired';
       }
       if (winner === control) {
         const event = control.result as ControlEvent;
-        if (event.action !== 'cancel') continue;
+        if (event.action !== 'cancel') continue; // before approval only cancel means anything
         expiry.cancel();
         yield progress({ status: 'Cancelled', reason: `cancelled by ${event.by} before approval; no device was touched` });
         return 'Cancelled';
       }
-      expiry.cancel();
-      const decision = approval.result as ApprovalEvent;
-      yield progress({ approval: { ...decision, at: now() } });
+      const event = approval.result as ApprovalEvent;
+      if (event.stage !== stage.name || !checkApprover({ caller: event.approver, createdBy: policy.createdBy, stage, decisions }).ok) continue;
+      const decision: ApprovalDecision = { ...event, at: now() };
+      decisions.push(decision);
+      yield progress({ approval: decision });
       if (decision.decision === 'reject') {
-        yield progress({ status: 'Rejected', reason: `rejected by ${decision.approver}${decision.comment ? `: ${decision.comment}` : ''}; no device was touched` });
+        expiry.cancel();
+        yield progress({ status: 'Rejected', reason: `rejected by ${decision.approver} in stage '${stage.name}'${decision.comment ? `: ${decision.comment}` : ''}; no device was touched` });
         return 'Rejected';
       }
-      break;
+      if (stageProgress(stage, decisions).met) {
+        expiry.cancel();
+        return undefined;
+      }
+    }
+  }
+
+  if (policy.approval) {
+    const decisions: ApprovalDecision[] = [];
+    for (const [index, stage] of policy.approval.stages.entries()) {
+      const outcome = yield* approvalStage(index, stage, decisions);
+      if (outcome) return outcome;
     }
   }
 

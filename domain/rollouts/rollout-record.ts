@@ -22,6 +22,8 @@ export interface ApprovalDecision {
   approver: string;
   decision: 'approve' | 'reject';
   comment?: string;
+  /** The approval stage the decision was made in. */
+  stage?: string;
   at: string;
 }
 
@@ -38,6 +40,8 @@ export interface RolloutRecord {
   /** Planned once targets are resolved; empty before. */
   waves: WaveRecord[];
   approvals: ApprovalDecision[];
+  /** Index of the approval stage being waited on (while PendingApproval). */
+  approvalStage?: number;
   /** Devices resolved from the target (with compatible, deduplicated ids). */
   targetedCount: number;
 }

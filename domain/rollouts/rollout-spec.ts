@@ -19,9 +19,17 @@ export interface FailureThreshold {
   count?: number;
 }
 
-export interface ApprovalPolicy {
+/** One stage of an approval policy: `quorum` distinct approvers of the list must approve before `timeoutMs`. */
+export interface ApprovalStage {
+  name: string;
   approvers: string[];
+  quorum: number;
   timeoutMs: number;
+}
+
+/** Ordered stages (e.g. quality, then plant manager); any rejection ends the rollout as Rejected. */
+export interface ApprovalPolicy {
+  stages: ApprovalStage[];
 }
 
 /** A recurring window in which devices may be updated: starts by cron in an IANA time zone, lasts `durationMs`. */

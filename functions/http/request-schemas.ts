@@ -55,10 +55,19 @@ export const rolloutRequestSchema = z.strictObject({
     minDevices: z.number().int().positive().optional(),
     count: z.number().int().positive().optional(),
   }).default({ percent: 5, minDevices: 10 }),
-  approval: z.strictObject({
-    approvers: z.array(nonEmpty).min(1, 'needs at least one approver'),
-    timeout: positiveDuration,
-  }).optional(),
+  approval: z.union([
+    z.strictObject({
+      stages: z.array(z.strictObject({
+        name: nonEmpty,
+        approvers: z.array(nonEmpty).min(1, 'needs at least one approver'),
+        quorum: z.number().int().positive().default(1),
+        timeout: positiveDuration,
+      }).refine((s) => s.quorum <= new Set(s.approvers.map((a) => a.toLowerCase())).size, { message: 'quorum is larger than the number of distinct approvers', path: ['quorum'] }))
+        .min(1, 'needs at least one stage')
+        .refine((stages) => new Set(stages.map((s) => s.name)).size === stages.length, 'stage names must be unique'),
+    }),
+    z.strictObject({ approvers: z.array(nonEmpty).min(1, 'needs at least one approver'), timeout: positiveDuration }),
+  ], { error: 'must be { stages: [{ name, approvers, quorum, timeout }] } or { approvers: [...], timeout }' }).optional(),
   maintenanceWindows: z.array(z.strictObject({
     site: nonEmpty.optional(),
     cron: nonEmpty,

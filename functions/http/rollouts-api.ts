@@ -4,7 +4,8 @@ import type { HttpRequest, HttpResponseInit } from '@azure/functions';
 import { InvalidTargetQueryError, type DeviceTarget, type FleetPort } from '../../domain/fleet/fleet-port';
 import { validateMaintenanceWindow } from '../../domain/rollouts/maintenance-window';
 import type { RolloutRecord } from '../../domain/rollouts/rollout-record';
-import type { RolloutSpec } from '../../domain/rollouts/rollout-spec';
+import type { ApprovalPolicy, RolloutSpec } from '../../domain/rollouts/rollout-spec';
+import { checkApprover } from '../../domain/rollouts/approval-rules';
 import { finalRolloutStatuses, type RolloutStatus } from '../../domain/rollouts/rollout-status';
 import type { RolloutStore, UpdateStore } from '../../domain/rollouts/rollout-store-port';
 import { toRolloutView } from '../../domain/rollouts/rollout-view';
@@ -44,10 +45,16 @@ function toSpec(body: RolloutRequest): RolloutSpec {
     healthCheckIntervalMs: body.healthCheckInterval,
     deviceTimeoutMs: body.deviceTimeout,
     failureThreshold: body.failureThreshold,
-    ...(body.approval ? { approval: { approvers: body.approval.approvers, timeoutMs: body.approval.timeout } } : {}),
+    ...(body.approval ? { approval: toApprovalPolicy(body.approval) } : {}),
     ...(body.maintenanceWindows ? { maintenanceWindows: body.maintenanceWindows.map(({ duration, ...w }) => ({ ...w, durationMs: duration })) } : {}),
     ...(body.maxDevicesPerSecond ? { maxDevicesPerSecond: body.maxDevicesPerSecond } : {}),
   };
+}
+
+/** The single-stage form is one stage named 'approval' with a quorum of 1. */
+function toApprovalPolicy(approval: NonNullable<RolloutRequest['approval']>): ApprovalPolicy {
+  if ('stages' in approval) return { stages: approval.stages.map(({ timeout, ...stage }) => ({ ...stage, timeoutMs: timeout })) };
+  return { stages: [{ name: 'approval', approvers: approval.approvers, quorum: 1, timeoutMs: approval.timeout }] };
 }
 
 interface Lacking {
@@ -202,12 +209,12 @@ export function createRolloutsApi(deps: { rollouts: RolloutStore; updates: Updat
       if (!json.ok) return json.response;
       const parsed = approvalRequestSchema.safeParse(json.body);
       if (!parsed.success) return validationProblem(parsed.error);
-      const approvers = rollout.spec.approval?.approvers ?? [];
-      if (!approvers.some((a) => a.toLowerCase() === caller.toLowerCase())) {
-        return problem(403, 'Not an approver', `${caller} is not an approver of rollout ${rollout.id}.`);
-      }
+      const stage = rollout.spec.approval?.stages[rollout.approvalStage ?? 0];
+      if (!stage) return problem(409, 'No approval needed', `Rollout ${rollout.id} has no approval policy.`);
       if (rollout.status !== 'PendingApproval') return problem(409, 'Not awaiting approval', `Rollout ${rollout.id} is ${rollout.status}.`);
-      const delivered = await deps.runner.raise(rollout.id, eventNames.approval, { approver: caller, ...parsed.data });
+      const allowed = checkApprover({ caller, createdBy: rollout.createdBy, stage, decisions: rollout.approvals });
+      if (!allowed.ok) return problem(allowed.status, allowed.status === 403 ? 'Not allowed to approve' : 'Already decided', allowed.reason);
+      const delivered = await deps.runner.raise(rollout.id, eventNames.approval, { approver: caller, stage: stage.name, ...parsed.data });
       if (!delivered) return problem(409, 'Not awaiting approval', `Rollout ${rollout.id} no longer waits for approval.`);
       return { status: 202, jsonBody: toRolloutView(rollout) };
     },

@@ -1,0 +1,25 @@
+/**
+ * Who may decide in an approval stage: a listed approver of the current stage, never the rollout's creator
+ * (separation of duties), and each person once across all stages. Names compare case-insensitively.
+ */
+import type { ApprovalDecision } from './rollout-record';
+import type { ApprovalStage } from './rollout-spec';
+
+export type ApprovalCheck = { ok: true } | { ok: false; status: 403 | 409; reason: string };
+
+const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+
+export function checkApprover(input: { caller: string; createdBy: string; stage: ApprovalStage; decisions: readonly ApprovalDecision[] }): ApprovalCheck {
+  const { caller, createdBy, stage, decisions } = input;
+  if (same(caller, createdBy)) return { ok: false, status: 403, reason: `separation of duties: ${caller} created this rollout and cannot approve it` };
+  if (!stage.approvers.some((a) => same(a, caller))) return { ok: false, status: 403, reason: `${caller} is not an approver of stage '${stage.name}'` };
+  const earlier = decisions.find((d) => same(d.approver, caller));
+  if (earlier) return { ok: false, status: 409, reason: `${caller} already decided (${earlier.decision}${earlier.stage ? ` in stage '${earlier.stage}'` : ''}); a person counts once` };
+  return { ok: true };
+}
+
+/** Distinct approvals of a stage so far, and whether its quorum is met. */
+export function stageProgress(stage: ApprovalStage, decisions: readonly ApprovalDecision[]): { approvals: number; met: boolean } {
+  const approvers = new Set(decisions.filter((d) => d.stage === stage.name && d.decision === 'approve').map((d) => d.approver.toLowerCase()));
+  return { approvals: approvers.size, met: approvers.size >= stage.quorum };
+}
