@@ -22,6 +22,8 @@ export const containers = {
   imports: { id: 'imports', partitionKeyPath: '/id' },
   /** Release counters, one document per update name, incremented under an etag. */
   counters: { id: 'counters', partitionKeyPath: '/id' },
+  /** The audit trail: entries partitioned by subject (`pk`), plus one head document (adapters/cosmos/audit-log.ts). */
+  audit: { id: 'audit', partitionKeyPath: '/pk' },
 } as const satisfies Record<string, ContainerDefinition>;
 
 export function updatePartitionKey(id: Pick<UpdateId, 'provider' | 'name'>): string {

@@ -42,6 +42,7 @@ var containers = [
   { name: 'importRules', partitionKeyPath: '/id' }
   { name: 'imports', partitionKeyPath: '/id' }
   { name: 'counters', partitionKeyPath: '/id' }
+  { name: 'audit', partitionKeyPath: '/pk' }
 ]
 
 resource sqlContainers 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@2024-05-15' = [for container in containers: {
