@@ -11,6 +11,7 @@ import type { UpdateStore } from '../domain/rollouts/rollout-store-port';
 import { compareSemver } from '../domain/semver';
 import { deltaFileName, packageFolder } from '../domain/packages/package-paths';
 import type { ImportActivityContract, ResolvedImport, StagedFile } from '../orchestrations/import-contracts';
+import type { RecordLifecycle } from './lifecycle';
 
 export interface ImportPorts {
   rules: ImportRuleStore;
@@ -22,6 +23,7 @@ export interface ImportPorts {
   signer: () => Promise<{ keyId: string; sign(manifest: UpdateManifest): Promise<string> }>;
   deltas: { tool: string; create(base: Uint8Array, target: Uint8Array): Promise<Uint8Array> };
   now: () => Date;
+  lifecycle?: RecordLifecycle;
 }
 
 const dayMs = 86_400_000;
@@ -125,7 +127,13 @@ export function createImportActivities(ports: ImportPorts) {
 
     async recordImport({ eventId, status, reason, updateId, ruleId }: ImportActivityContract['recordImport']['input']): Promise<null> {
       const at = ports.now().toISOString();
-      await records.update(eventId, (r) => ({ ...r, status, reason, updatedAt: at, ...(updateId ? { updateId } : {}), ...(ruleId ? { ruleId } : {}) }));
+      const saved = await records.update(eventId, (r) => ({ ...r, status, reason, updatedAt: at, ...(updateId ? { updateId } : {}), ...(ruleId ? { ruleId } : {}) }));
+      if (status === 'Imported' && updateId) {
+        await ports.lifecycle?.({
+          stepId: `import:${eventId}`, action: 'update.imported', eventType: 'Contoso.Ota.UpdateImported', at, actor: 'system',
+          subject: `updates/${updateId.provider}/${updateId.name}/${updateId.version}`, details: { eventId, ruleId, reason, subject: saved.subject },
+        });
+      }
       return null;
     },
   };

@@ -12,11 +12,15 @@ import { batchId, emptyCounts, type BatchRecord, type DeviceStateCounts, type Ro
 import type { RolloutStore, UpdateStore } from '../domain/rollouts/rollout-store-port';
 import type { DeviceRolloutState } from '../domain/rollouts/rollout-status';
 import type { ActivityInput, ActivityOutput, RolloutPlan } from '../orchestrations/contracts';
+import type { RecordLifecycle } from './lifecycle';
+import { progressSteps } from './progress-steps';
 
 export interface RolloutPorts {
   rollouts: RolloutStore;
   updates: UpdateStore;
   fleet: FleetPort;
+  /** Audit trail and enterprise events for every state change (optional in unit tests). */
+  lifecycle?: RecordLifecycle;
 }
 
 function planOf(record: RolloutRecord): RolloutPlan {
@@ -78,6 +82,7 @@ export function createRolloutActivities(ports: RolloutPorts) {
     },
 
     async recordProgress(update: ActivityInput<'recordProgress'>): Promise<null> {
+      const previous = await requireRollout(update.rolloutId);
       await rollouts.update(update.rolloutId, (r) => ({
         ...r,
         updatedAt: update.at,
@@ -88,6 +93,7 @@ export function createRolloutActivities(ports: RolloutPorts) {
         approvals: update.approval && !r.approvals.some((a) => a.approver === update.approval!.approver && a.at === update.approval!.at) ? [...r.approvals, update.approval] : r.approvals,
         waves: update.wave ? r.waves.map((w) => (w.index === update.wave!.index ? { ...w, ...update.wave } : w)) : r.waves,
       }));
+      for (const step of progressSteps(previous, update)) await ports.lifecycle?.(step);
       return null;
     },
 
@@ -142,6 +148,7 @@ export function createRolloutActivities(ports: RolloutPorts) {
     async assessWave({ rolloutId, wave, at }: ActivityInput<'assessWave'>): Promise<DeviceStateCounts> {
       const record = await requireRollout(rolloutId);
       const all: { state: DeviceRolloutState }[] = [];
+      const newlyFailed: { deviceId: string; state: DeviceRolloutState }[] = [];
       for (const batch of await rollouts.listBatches(rolloutId, wave)) {
         const open = batch.devices.filter((d) => d.state === 'dispatched');
         if (open.length > 0 && batch.dispatchedAt) {
@@ -155,6 +162,7 @@ export function createRolloutActivities(ports: RolloutPorts) {
             devices: b.devices.map((d) => {
               if (d.state !== 'dispatched') return d;
               const state = classify(d.deviceId);
+              if (state === 'failed' || state === 'unhealthy' || state === 'silent') newlyFailed.push({ deviceId: d.deviceId, state });
               return state === d.state ? d : { ...d, state, updatedAt: at };
             }),
           }));
@@ -165,6 +173,13 @@ export function createRolloutActivities(ports: RolloutPorts) {
       }
       const counts = countDevices(all);
       await updateWaveCounts(rolloutId, wave, counts, at);
+      if (newlyFailed.length > 0) {
+        // One entry per assessment, not per device: the trail stays readable and appends stay few.
+        await ports.lifecycle?.({
+          stepId: `${rolloutId}:failed:${wave}:${at}`, action: 'device.failed', eventType: 'Contoso.Ota.WaveStatusChanged', subject: `rollouts/${rolloutId}`, actor: 'system', at,
+          details: { wave, devices: newlyFailed.length, byState: countDevices(newlyFailed), sample: newlyFailed.slice(0, 20).map((d) => `${d.deviceId} (${d.state})`) },
+        });
+      }
       return counts;
     },
 

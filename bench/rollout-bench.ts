@@ -15,6 +15,7 @@
  *
  *   node dist/bench/rollout-bench.js [--sizes 10000,100000] [--naive-limit <seconds>] [--timeout <seconds>]
  */
+import { principalHeaders } from '../scripts/local-principal';
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -214,7 +215,7 @@ type Json = any;
 async function call(url: string, method = 'GET', body?: unknown): Promise<{ status: number; body: Json }> {
   const res = await fetch(url, {
     method,
-    headers: { 'content-type': 'application/json', 'x-ms-client-principal-name': caller },
+    headers: { 'content-type': 'application/json', ...principalHeaders(caller) },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await res.text();

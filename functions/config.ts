@@ -11,6 +11,10 @@ export interface AppConfig {
   fleet: { simulated: { profilePath: string; stateFile?: string } } | { iotHub: { hostName: string } };
   /** Blob containers: where imported packages are kept, and where CI uploads firmware. */
   packages: { container: string; firmwareUploadContainer: string };
+  /** Enterprise events: an Event Grid topic (managed identity), or a local JSON-lines log. */
+  events: { topicEndpoint: string } | { logFile?: string };
+  /** Maps Entra group object ids to roles, for principals that carry groups instead of app roles. */
+  groupRoles: string | undefined;
   /** Manifest signing: a local key folder, or a Key Vault key with its root-signed certificate. */
   signing:
     | { keyDir: string }
@@ -65,8 +69,13 @@ export function readConfig(env: Env): AppConfig {
         ...(revocationList ? { revocationList } : {}),
       };
 
+  const topicEndpoint = optional(env, 'EVENTGRID_TOPIC_ENDPOINT');
+  const eventsLog = optional(env, 'EVENTS_LOG_FILE');
+  const events = topicEndpoint ? { topicEndpoint } : eventsLog ? { logFile: eventsLog } : {};
+  const groupRoles = optional(env, 'AUTH_GROUP_ROLES');
+
   if (missing.length > 0) throw new ConfigError(`Missing app settings: ${missing.join(', ')}`);
-  return { blob, cosmos, fleet, packages, signing };
+  return { blob, cosmos, fleet, packages, signing, events, groupRoles };
 }
 
 /** A JSON array setting; absent = empty. */

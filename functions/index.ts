@@ -17,6 +17,12 @@ import { CosmosUpdateStore } from '../adapters/cosmos/update-store';
 import { SimulatedFleet } from '../adapters/simulated-fleet/simulated-fleet';
 import type { FleetPort } from '../domain/fleet/fleet-port';
 import { registerRollouts, rolloutStarter } from './register-rollouts';
+import { CosmosAuditLog, sha256Hex } from '../adapters/cosmos/audit-log';
+import { EventGridPublisher } from '../adapters/eventgrid/eventgrid-publisher';
+import { LocalEventLog } from '../adapters/eventgrid/local-event-log';
+import { lifecycleRecorder } from '../activities/lifecycle';
+import { groupRolesFromSetting } from './http/principal';
+import { registerGovernance } from './register-governance';
 import { BlobPackageStore } from '../adapters/blob/package-store';
 import { CosmosImportRecordStore, CosmosImportRuleStore, CosmosReleaseCounterStore } from '../adapters/cosmos/import-stores';
 import { createDelta, deltaTool } from '../delta';
@@ -66,8 +72,15 @@ function createFleet(): FleetPort {
 
 const database = cosmos.database(config.cosmos.database);
 const updates = new CosmosUpdateStore(database);
-const rolloutPorts = { rollouts: new CosmosRolloutStore(database), updates, fleet: createFleet() };
-registerRollouts(rolloutPorts);
+const audit = new CosmosAuditLog(database);
+const localEvents = 'topicEndpoint' in config.events ? undefined : new LocalEventLog(config.events.logFile && path.resolve(config.events.logFile));
+const events = 'topicEndpoint' in config.events ? new EventGridPublisher(config.events.topicEndpoint, identity()) : localEvents!;
+const lifecycle = lifecycleRecorder({ audit, events });
+const access = { groupRoles: groupRolesFromSetting(config.groupRoles) };
+
+const rolloutPorts = { rollouts: new CosmosRolloutStore(database), updates, fleet: createFleet(), lifecycle };
+registerRollouts(rolloutPorts, access);
+registerGovernance({ audit, hashOf: sha256Hex, localEvents, access });
 
 // Loaded on first use (and again after a failure), so the app starts before signing is set up.
 let signing: Promise<Signing> | undefined;
@@ -87,5 +100,7 @@ registerImports({
   signing: loadSigning,
   firmwareUploadContainer: config.packages.firmwareUploadContainer,
   startRollout: rolloutStarter(rolloutPorts),
+  lifecycle,
+  access,
   now: () => new Date(),
 });

@@ -9,6 +9,9 @@ import { waveOrchestrator } from '../orchestrations/wave-orchestrator';
 import { createDevicesApi } from './http/devices-api';
 import { createRolloutsApi, type RolloutRunner } from './http/rollouts-api';
 import { createUpdatesApi } from './http/updates-api';
+import type { Permission } from '../domain/access/roles';
+import type { PrincipalOptions } from './http/principal';
+import { secured, type SecuredHandler } from './http/secured';
 import { updateKey, type UpdateId } from '../domain/updates/update';
 
 const durableClient = df.input.durableClient();
@@ -47,7 +50,7 @@ export function rolloutStarter(ports: RolloutPorts, now: () => Date = () => new 
   };
 }
 
-export function registerRollouts(ports: RolloutPorts, now: () => Date = () => new Date()): void {
+export function registerRollouts(ports: RolloutPorts, access: PrincipalOptions = {}, now: () => Date = () => new Date()): void {
   df.app.orchestration(orchestratorNames.rollout, rolloutOrchestrator);
   df.app.orchestration(orchestratorNames.wave, waveOrchestrator);
   df.app.orchestration(orchestratorNames.rollback, rollbackOrchestrator);
@@ -84,15 +87,15 @@ export function registerRollouts(ports: RolloutPorts, now: () => Date = () => ne
   const withRunner = (handler: (api: ReturnType<typeof createRolloutsApi>, request: HttpRequest) => Promise<HttpResponseInit>) =>
     (request: HttpRequest, context: InvocationContext) =>
       handler(createRolloutsApi({ ...ports, runner: runnerFor(context), now }), request);
-  const route = (name: string, methods: ('GET' | 'POST')[], path: string, handler: (request: HttpRequest, context: InvocationContext) => Promise<HttpResponseInit>) =>
-    app.http(name, { methods, route: path, authLevel: 'anonymous', extraInputs: [durableClient], handler });
+  const route = (name: string, methods: ('GET' | 'POST')[], path: string, permission: Permission, handler: SecuredHandler) =>
+    app.http(name, { methods, route: path, authLevel: 'anonymous', extraInputs: [durableClient], handler: secured(permission, handler, access) });
 
-  route('registerUpdate', ['POST'], 'updates', (request) => updates.register(request));
-  route('getUpdate', ['GET'], 'updates/{provider}/{name}/{version}', (request) => updates.get(request));
-  route('createRollout', ['POST'], 'rollouts', withRunner((api, request) => api.create(request)));
-  route('listRollouts', ['GET'], 'rollouts', withRunner((api, request) => api.list(request)));
-  route('getRollout', ['GET'], 'rollouts/{id}', withRunner((api, request) => api.get(request)));
-  route('approveRollout', ['POST'], 'rollouts/{id}/approvals', withRunner((api, request) => api.approve(request)));
-  route('controlRollout', ['POST'], 'rollouts/{id}/{action:regex(^(pause|resume|cancel|rollback)$)}', withRunner((api, request) => api.control(request)));
-  route('getDevice', ['GET'], 'devices/{id}', (request) => devices.get(request));
+  route('registerUpdate', ['POST'], 'updates', 'updates.write', (request) => updates.register(request));
+  route('getUpdate', ['GET'], 'updates/{provider}/{name}/{version}', 'updates.read', (request) => updates.get(request));
+  route('createRollout', ['POST'], 'rollouts', 'rollouts.create', withRunner((api, request) => api.create(request)));
+  route('listRollouts', ['GET'], 'rollouts', 'rollouts.read', withRunner((api, request) => api.list(request)));
+  route('getRollout', ['GET'], 'rollouts/{id}', 'rollouts.read', withRunner((api, request) => api.get(request)));
+  route('approveRollout', ['POST'], 'rollouts/{id}/approvals', 'rollouts.approve', withRunner((api, request) => api.approve(request)));
+  route('controlRollout', ['POST'], 'rollouts/{id}/{action:regex(^(pause|resume|cancel|rollback)$)}', 'rollouts.control', withRunner((api, request) => api.control(request)));
+  route('getDevice', ['GET'], 'devices/{id}', 'devices.read', (request) => devices.get(request));
 }

@@ -84,6 +84,11 @@ var appSettings = {
   SIGNING_TRUSTED_ROOTS: ''
   SIGNING_RETIRED_CERTIFICATES: ''
   SIGNING_REVOCATION_LIST: ''
+  // Governance: lifecycle CloudEvents go to an Event Grid topic (set its endpoint; EVENTS_LOG_FILE is local only),
+  // and AUTH_GROUP_ROLES maps Entra group ids to OTA.* roles when app roles are not assigned directly.
+  EVENTGRID_TOPIC_ENDPOINT: ''
+  EVENTS_LOG_FILE: ''
+  AUTH_GROUP_ROLES: ''
 }
 
 module functionApp 'modules/function-app.bicep' = {

@@ -66,6 +66,8 @@ export interface ProgressUpdate {
   wave?: { index: number; status: WaveStatus; startedAt?: string; endedAt?: string };
   approval?: ApprovalDecision;
   approvalStage?: number;
+  /** Who caused the step (an operator or approver); the system otherwise. */
+  actor?: string;
 }
 
 export interface WaveInput {
@@ -79,10 +81,13 @@ export interface WaveInput {
 export interface WaveOutcome {
   verdict: 'promote' | 'rollback' | 'cancel';
   reason: string;
+  /** The operator who cancelled or asked for the roll back, if one did. */
+  actor?: string;
 }
 
 export interface RollbackInput {
   rolloutId: string;
+  actor?: string;
   /** Waves to restore, newest first. */
   waves: PlannedWaveRef[];
   reason: string;

@@ -6,10 +6,10 @@ import type * as df from 'durable-functions';
 import { callActivity, type ActivityOutput, type RollbackInput } from './contracts';
 
 export function* rollbackOrchestrator(context: df.OrchestrationContext): Generator<df.Task, string, unknown> {
-  const { rolloutId, waves, reason, healthCheckIntervalMs, verifyTimeoutMs } = context.df.getInput() as RollbackInput;
+  const { rolloutId, waves, reason, healthCheckIntervalMs, verifyTimeoutMs, actor } = context.df.getInput() as RollbackInput;
   const now = () => context.df.currentUtcDateTime;
   const record = (status: 'RollingBack' | 'RolledBack' | 'Failed', why: string) =>
-    callActivity(context, 'recordProgress', { rolloutId, at: now().toISOString(), status, reason: why });
+    callActivity(context, 'recordProgress', { rolloutId, at: now().toISOString(), status, reason: why, ...(actor && status === 'RollingBack' ? { actor } : {}) });
 
   yield record('RollingBack', `rolling back: ${reason}`);
   for (const wave of waves) {

@@ -47,7 +47,7 @@ export function* rolloutOrchestrator(context: df.OrchestrationContext): Generato
         const event = control.result as ControlEvent;
         if (event.action !== 'cancel') continue; // before approval only cancel means anything
         expiry.cancel();
-        yield progress({ status: 'Cancelled', reason: `cancelled by ${event.by} before approval; no device was touched` });
+        yield progress({ status: 'Cancelled', reason: `cancelled by ${event.by} before approval; no device was touched`, actor: event.by });
         return 'Cancelled';
       }
       const event = approval.result as ApprovalEvent;
@@ -112,12 +112,12 @@ export function* rolloutOrchestrator(context: df.OrchestrationContext): Generato
       else yield callActivity(context, 'forwardControl', { instanceId: waveInstanceId(rolloutId, wave.index), event: control.result as ControlEvent });
     }
     if (outcome.verdict === 'cancel') {
-      yield progress({ status: 'Cancelled', reason: outcome.reason });
+      yield progress({ status: 'Cancelled', reason: outcome.reason, ...(outcome.actor ? { actor: outcome.actor } : {}) });
       return 'Cancelled';
     }
     if (outcome.verdict === 'rollback') {
       const rollback: RollbackInput = {
-        rolloutId, waves: touched, reason: outcome.reason,
+        rolloutId, waves: touched, reason: outcome.reason, ...(outcome.actor ? { actor: outcome.actor } : {}),
         healthCheckIntervalMs: policy.healthCheckIntervalMs, verifyTimeoutMs: policy.deviceTimeoutMs * verifyTimeoutFactor,
       };
       return (yield context.df.callSubOrchestrator(orchestratorNames.rollback, rollback, rollbackInstanceId(rolloutId))) as string;

@@ -21,8 +21,8 @@ export function* waveOrchestrator(context: df.OrchestrationContext): Generator<d
   const label = wave.kind === 'canary' ? 'canary' : `wave ${wave.index}`;
   const recordWave = (status: WaveStatus, extra: { startedAt?: string; endedAt?: string } = {}) =>
     callActivity(context, 'recordProgress', { rolloutId, at: now().toISOString(), wave: { index: wave.index, status, ...extra } });
-  const recordRollout = (status: 'InProgress' | 'Paused', reason: string) =>
-    callActivity(context, 'recordProgress', { rolloutId, at: now().toISOString(), status, reason });
+  const recordRollout = (status: 'InProgress' | 'Paused', reason: string, actor?: string) =>
+    callActivity(context, 'recordProgress', { rolloutId, at: now().toISOString(), status, reason, ...(actor ? { actor } : {}) });
 
   let control = context.df.waitForExternalEvent(eventNames.control);
   /** Applies a control event; returns an outcome when the wave must end. */
@@ -30,19 +30,19 @@ export function* waveOrchestrator(context: df.OrchestrationContext): Generator<d
     control = context.df.waitForExternalEvent(eventNames.control);
     switch (event.action) {
       case 'cancel':
-        return { verdict: 'cancel', reason: `cancelled by ${event.by} during the ${label}` };
+        return { verdict: 'cancel', reason: `cancelled by ${event.by} during the ${label}`, actor: event.by };
       case 'rollback':
-        return { verdict: 'rollback', reason: `roll back requested by ${event.by} during the ${label}` };
+        return { verdict: 'rollback', reason: `roll back requested by ${event.by} during the ${label}`, actor: event.by };
       case 'pause':
         if (!state.paused) {
           state.paused = true;
-          yield recordRollout('Paused', `paused by ${event.by} during the ${label}`);
+          yield recordRollout('Paused', `paused by ${event.by} during the ${label}`, event.by);
         }
         return undefined;
       case 'resume':
         if (state.paused) {
           state.paused = false;
-          yield recordRollout('InProgress', `resumed by ${event.by}`);
+          yield recordRollout('InProgress', `resumed by ${event.by}`, event.by);
         }
         return undefined;
     }

@@ -2,6 +2,7 @@
  * The local stack as `npm run demo` runs it: start-local as a child process, and a small client for its HTTP API
  * and the devhost's clock.
  */
+import { principalHeaders } from './local-principal';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 
@@ -77,7 +78,7 @@ function apiAt(url: string): DemoApi {
     async call<T>(method: 'GET' | 'POST', route: string, body?: unknown) {
       const res = await fetch(`${url}/api/${route}`, {
         method,
-        headers: { 'content-type': 'application/json', 'x-ms-client-principal-name': 'demo@contoso.com' },
+        headers: { 'content-type': 'application/json', ...principalHeaders('demo@contoso.com') },
         body: body === undefined ? undefined : JSON.stringify(body),
         signal: AbortSignal.timeout(15000),
       });

@@ -2,6 +2,7 @@
  * The demo fleet's update, contoso/line-controller 2.0.0 for models ctl-a and ctl-b: `npm start` registers it when
  * it runs the built-in demo fleet, so a rollout can be created right away (`npm run demo` relies on it).
  */
+import { principalHeaders } from './local-principal';
 import { createHash } from 'node:crypto';
 
 export const demoUpdateId = { provider: 'contoso', name: 'line-controller', version: '2.0.0' } as const;
@@ -23,7 +24,7 @@ export const demoUpdate = {
 export async function registerDemoUpdate(baseUrl: string): Promise<'registered' | 'exists'> {
   const res = await fetch(`${baseUrl}/api/updates`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-ms-client-principal-name': 'start-local' },
+    headers: { 'content-type': 'application/json', ...principalHeaders('start-local', ['OTA.Operator']) },
     body: JSON.stringify(demoUpdate),
     signal: AbortSignal.timeout(15000),
   });

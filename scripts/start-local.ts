@@ -97,6 +97,8 @@ async function main(): Promise<void> {
       ...(dataDir ? { FLEET_STATE_FILE: path.join(dataDir, 'fleet', 'devices.jsonl') } : {}),
       // Local signing keys (an offline root and a certified signing key), created on first start.
       SIGNING_KEY_DIR: dataDir ? path.join(dataDir, 'keys') : fs.mkdtempSync(path.join(os.tmpdir(), 'ota-keys-')),
+      // Enterprise events locally: a JSON-lines log instead of an Event Grid topic.
+      EVENTS_LOG_FILE: path.join(dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'ota-events-')), 'events.jsonl'),
     };
     // Without a database name the app itself refuses to start and names the missing setting.
     if (settings.COSMOS_DATABASE) {

@@ -24,6 +24,8 @@ export const containers = {
   counters: { id: 'counters', partitionKeyPath: '/id' },
   /** The audit trail: entries partitioned by subject (`pk`), plus one head document (adapters/cosmos/audit-log.ts). */
   audit: { id: 'audit', partitionKeyPath: '/pk' },
+  /** One document per used approval link (id = link id); its creation is what makes a link single-use. */
+  approvalLinks: { id: 'approvalLinks', partitionKeyPath: '/id' },
 } as const satisfies Record<string, ContainerDefinition>;
 
 export function updatePartitionKey(id: Pick<UpdateId, 'provider' | 'name'>): string {

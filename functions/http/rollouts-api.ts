@@ -16,6 +16,7 @@ import { describePrerequisite, missingPrerequisites } from '../../domain/package
 import { compareSemver, isSemver } from '../../domain/semver';
 import { eventNames, type ControlAction } from '../../orchestrations/contracts';
 import { callerName } from './caller';
+import type { RecordLifecycle } from '../../activities/lifecycle';
 import { problem, readJson, validationProblem } from './problem';
 import { approvalRequestSchema, rolloutRequestSchema, type RolloutRequest } from './request-schemas';
 
@@ -69,7 +70,13 @@ function newRecord(spec: RolloutSpec, createdBy: string, now: string, targeted: 
   };
 }
 
-export function createRolloutsApi(deps: { rollouts: RolloutStore; updates: UpdateStore; fleet: FleetPort; runner: RolloutRunner; now: () => Date }) {
+export function createRolloutsApi(deps: { rollouts: RolloutStore; updates: UpdateStore; fleet: FleetPort; runner: RolloutRunner; now: () => Date; lifecycle?: RecordLifecycle }) {
+  const recordCreated = (record: RolloutRecord) =>
+    deps.lifecycle?.({
+      stepId: `${record.id}:created`, action: 'rollout.created', eventType: 'Contoso.Ota.RolloutCreated', subject: `rollouts/${record.id}`,
+      actor: record.createdBy, at: record.createdAt,
+      details: { updateId: record.spec.updateId, targeted: record.targetedCount, approvalStages: record.spec.approval?.stages.map((s) => s.name) ?? [], after: record.spec.after ?? [] },
+    });
   const unauthenticated = () => problem(401, 'Unauthenticated', 'Sign in: the x-ms-client-principal-name header (App Service authentication) is missing.');
 
   async function load(request: HttpRequest): Promise<RolloutRecord | HttpResponseInit> {
@@ -180,8 +187,12 @@ export function createRolloutsApi(deps: { rollouts: RolloutStore; updates: Updat
       }
       const record = newRecord({ ...spec, ...(prerequisites.length ? { after: prerequisites.map((r) => r.id) } : {}) }, caller, now, checked.targeted,
         spec.approval ? 'PendingApproval' : 'Scheduled', spec.approval ? 'waiting for approval' : 'starting');
-      for (const prerequisite of prerequisites) await deps.rollouts.create(prerequisite);
+      for (const prerequisite of prerequisites) {
+        await deps.rollouts.create(prerequisite);
+        await recordCreated(prerequisite);
+      }
       await deps.rollouts.create(record);
+      await recordCreated(record);
       await deps.runner.start(record.id);
       return { status: 201, headers: { Location: `/api/rollouts/${record.id}` }, jsonBody: toRolloutView(record) };
     },

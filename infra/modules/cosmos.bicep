@@ -43,6 +43,7 @@ var containers = [
   { name: 'imports', partitionKeyPath: '/id' }
   { name: 'counters', partitionKeyPath: '/id' }
   { name: 'audit', partitionKeyPath: '/pk' }
+  { name: 'approvalLinks', partitionKeyPath: '/id' }
 ]
 
 resource sqlContainers 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@2024-05-15' = [for container in containers: {

@@ -4,12 +4,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { repoRoot } from './devhost-process';
+import { principalHeaders } from '../../scripts/local-principal';
 
 export interface LocalStack {
   url: string;
   dataDir: string | undefined;
   output(): string;
-  api(method: string, route: string, body?: unknown, caller?: string): Promise<{ status: number; body: any }>;
+  /** Calls the API as `caller` holding `roles` (default OTA.Admin); an empty caller sends no principal at all. */
+  api(method: string, route: string, body?: unknown, caller?: string, roles?: string[]): Promise<{ status: number; body: any }>;
   /** Time-skipping on or off, and jumps of the durable clock (the devhost's admin API). */
   setTimeSkip(on: boolean): Promise<void>;
   advanceClock(by: string): Promise<void>;
@@ -55,10 +57,10 @@ export async function startLocalStack(options: { fleet?: string; dataDir?: strin
     url,
     dataDir: options.dataDir,
     output: () => log,
-    async api(method, route, body, caller = 'ops@contoso.com') {
+    async api(method, route, body, caller = 'ops@contoso.com', roles = ['OTA.Admin']) {
       const res = await fetch(`${url}/api/${route}`, {
         method,
-        headers: { 'content-type': 'application/json', ...(caller ? { 'x-ms-client-principal-name': caller } : {}) },
+        headers: { 'content-type': 'application/json', ...(caller ? principalHeaders(caller, roles) : {}) },
         body: body === undefined ? undefined : JSON.stringify(body),
       });
       const text = await res.text();

@@ -18,6 +18,8 @@ describe('readConfig', () => {
       fleet: { simulated: { profilePath: 'fleet-profiles/demo.json', stateFile: '.data/fleet.jsonl' } },
       packages: { container: 'updates', firmwareUploadContainer: 'firmware-uploads' },
       signing: { keyDir: '.data/keys' },
+      events: {},
+      groupRoles: undefined,
     });
   });
 
