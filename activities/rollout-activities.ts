@@ -14,6 +14,7 @@ import type { DeviceRolloutState } from '../domain/rollouts/rollout-status';
 import type { ActivityInput, ActivityOutput, RolloutPlan } from '../orchestrations/contracts';
 import type { RecordLifecycle } from './lifecycle';
 import { progressSteps } from './progress-steps';
+import { summarizeRollout, type SendApprovalCards } from '../domain/approvals/approval-cards';
 
 export interface RolloutPorts {
   rollouts: RolloutStore;
@@ -21,6 +22,8 @@ export interface RolloutPorts {
   fleet: FleetPort;
   /** Audit trail and enterprise events for every state change (optional in unit tests). */
   lifecycle?: RecordLifecycle;
+  /** Teams approval cards; absent when approval links are not configured (approvers then use the API). */
+  approvalCards?: { send: SendApprovalCards; baseUrl: string };
 }
 
 function planOf(record: RolloutRecord): RolloutPlan {
@@ -72,6 +75,22 @@ export function createRolloutActivities(ports: RolloutPorts) {
         maxDevicesPerSecond: spec.maxDevicesPerSecond,
         after: spec.after,
       };
+    },
+
+    async sendApprovalCards({ rolloutId, stageIndex, expiresAt }: ActivityInput<'sendApprovalCards'>): Promise<ActivityOutput<'sendApprovalCards'>> {
+      if (!ports.approvalCards) return { cards: 0, problem: 'approval links are not configured (APPROVAL_LINK_SECRET)' };
+      const record = await requireRollout(rolloutId);
+      const stage = record.spec.approval?.stages[stageIndex];
+      if (!stage) return { cards: 0, problem: `rollout ${rolloutId} has no approval stage ${stageIndex}` };
+      try {
+        const sent = await ports.approvalCards.send({
+          rollout: summarizeRollout(record), stage: { name: stage.name, index: stageIndex }, approvers: stage.approvers, expiresAt, baseUrl: ports.approvalCards.baseUrl,
+        });
+        return { cards: sent.cards.length };
+      } catch (err) {
+        // Teams being down must not block the gate: approvers can still decide through the API.
+        return { cards: 0, problem: err instanceof Error ? err.message : String(err) };
+      }
     },
 
     async rolloutStatuses({ rolloutIds }: ActivityInput<'rolloutStatuses'>): Promise<ActivityOutput<'rolloutStatuses'>> {

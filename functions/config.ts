@@ -13,6 +13,8 @@ export interface AppConfig {
   packages: { container: string; firmwareUploadContainer: string };
   /** Enterprise events: an Event Grid topic (managed identity), or a local JSON-lines log. */
   events: { topicEndpoint: string } | { logFile?: string };
+  /** Teams approvals: link secret (absent = no links/cards), Workflows webhook (absent = local inbox), public URL. */
+  approvals: { linkSecret?: string; teamsWorkflowUrl?: string; publicBaseUrl?: string };
   /** Maps Entra group object ids to roles, for principals that carry groups instead of app roles. */
   groupRoles: string | undefined;
   /** Manifest signing: a local key folder, or a Key Vault key with its root-signed certificate. */
@@ -73,9 +75,13 @@ export function readConfig(env: Env): AppConfig {
   const eventsLog = optional(env, 'EVENTS_LOG_FILE');
   const events = topicEndpoint ? { topicEndpoint } : eventsLog ? { logFile: eventsLog } : {};
   const groupRoles = optional(env, 'AUTH_GROUP_ROLES');
+  const [linkSecret, teamsWorkflowUrl, baseUrlSetting, hostName] = ['APPROVAL_LINK_SECRET', 'TEAMS_WORKFLOW_URL', 'PUBLIC_BASE_URL', 'WEBSITE_HOSTNAME'].map((n) => optional(env, n));
+  // The platform's host name serves HTTPS; only a loopback host (the local host) has none.
+  const publicBaseUrl = baseUrlSetting ?? (hostName ? `${/^(127\.|localhost)/.test(hostName) ? 'http' : 'https'}://${hostName}` : undefined);
+  const approvals = { ...(linkSecret ? { linkSecret } : {}), ...(teamsWorkflowUrl ? { teamsWorkflowUrl } : {}), ...(publicBaseUrl ? { publicBaseUrl } : {}) };
 
   if (missing.length > 0) throw new ConfigError(`Missing app settings: ${missing.join(', ')}`);
-  return { blob, cosmos, fleet, packages, signing, events, groupRoles };
+  return { blob, cosmos, fleet, packages, signing, events, groupRoles, approvals };
 }
 
 /** A JSON array setting; absent = empty. */

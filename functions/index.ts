@@ -23,6 +23,12 @@ import { LocalEventLog } from '../adapters/eventgrid/local-event-log';
 import { lifecycleRecorder } from '../activities/lifecycle';
 import { groupRolesFromSetting } from './http/principal';
 import { registerGovernance } from './register-governance';
+import { registerReports } from './register-reports';
+import { CosmosUsedLinkStore } from '../adapters/cosmos/approval-links';
+import { LocalInboxNotifier } from '../adapters/teams/local-inbox-notifier';
+import { WebhookNotifier } from '../adapters/teams/webhook-notifier';
+import { registerApprovalLinks } from './register-approval-links';
+import { createLinkDecisions } from './approval-link-decisions';
 import { BlobPackageStore } from '../adapters/blob/package-store';
 import { CosmosImportRecordStore, CosmosImportRuleStore, CosmosReleaseCounterStore } from '../adapters/cosmos/import-stores';
 import { createDelta, deltaTool } from '../delta';
@@ -78,8 +84,21 @@ const events = 'topicEndpoint' in config.events ? new EventGridPublisher(config.
 const lifecycle = lifecycleRecorder({ audit, events });
 const access = { groupRoles: groupRolesFromSetting(config.groupRoles) };
 
-const rolloutPorts = { rollouts: new CosmosRolloutStore(database), updates, fleet: createFleet(), lifecycle };
+const rollouts = new CosmosRolloutStore(database);
+const approvalCards = config.approvals.linkSecret && config.approvals.publicBaseUrl
+  ? {
+      send: registerApprovalLinks({
+        secret: config.approvals.linkSecret,
+        usedLinks: new CosmosUsedLinkStore(database),
+        notifier: config.approvals.teamsWorkflowUrl ? new WebhookNotifier(config.approvals.teamsWorkflowUrl) : new LocalInboxNotifier(),
+        ...createLinkDecisions(rollouts),
+      }).sendApprovalCards,
+      baseUrl: config.approvals.publicBaseUrl,
+    }
+  : undefined;
+const rolloutPorts = { rollouts, updates, fleet: createFleet(), lifecycle, ...(approvalCards ? { approvalCards } : {}) };
 registerRollouts(rolloutPorts, access);
+registerReports(rolloutPorts, access);
 registerGovernance({ audit, hashOf: sha256Hex, localEvents, access });
 
 // Loaded on first use (and again after a failure), so the app starts before signing is set up.

@@ -89,6 +89,11 @@ var appSettings = {
   EVENTGRID_TOPIC_ENDPOINT: ''
   EVENTS_LOG_FILE: ''
   AUTH_GROUP_ROLES: ''
+  // Teams approvals: set APPROVAL_LINK_SECRET as a Key Vault reference (at least 32 random characters) and the
+  // Workflows webhook URL; without the secret no cards are sent and approvers use the API.
+  APPROVAL_LINK_SECRET: ''
+  TEAMS_WORKFLOW_URL: ''
+  PUBLIC_BASE_URL: ''
 }
 
 module functionApp 'modules/function-app.bicep' = {

@@ -105,6 +105,8 @@ export interface ActivityContract {
   verifyRestore: { input: { rolloutId: string; waves: number[]; at: string }; output: { restored: number; pending: number } };
   forwardControl: { input: { instanceId: string; event: ControlEvent }; output: { delivered: boolean } };
   startRollouts: { input: { rolloutIds: string[] }; output: null };
+  /** Posts the stage's Teams cards (one per approver, with signed approve/reject links); never fails the rollout. */
+  sendApprovalCards: { input: { rolloutId: string; stageIndex: number; expiresAt: string }; output: { cards: number; problem?: string } };
   rolloutStatuses: { input: { rolloutIds: string[] }; output: { id: string; status: RolloutStatus; reason: string }[] };
 }
 

@@ -34,7 +34,10 @@ export function* rolloutOrchestrator(context: df.OrchestrationContext): Generato
   function* approvalStage(index: number, stage: ApprovalStage, decisions: ApprovalDecision[]): Generator<df.Task, string | undefined, unknown> {
     const waiting = `waiting for stage '${stage.name}': ${stage.quorum} of ${stage.approvers.join(', ')}`;
     yield progress({ status: 'PendingApproval', approvalStage: index, reason: waiting });
-    const expiry = context.df.createTimer(new Date(context.df.currentUtcDateTime.getTime() + stage.timeoutMs));
+    const expiresAt = new Date(context.df.currentUtcDateTime.getTime() + stage.timeoutMs);
+    const cards = (yield callActivity(context, 'sendApprovalCards', { rolloutId, stageIndex: index, expiresAt: expiresAt.toISOString() })) as ActivityOutput<'sendApprovalCards'>;
+    if (cards.problem) yield progress({ reason: `${waiting} (no Teams cards: ${cards.problem})` });
+    const expiry = context.df.createTimer(expiresAt);
     for (;;) {
       const approval = context.df.waitForExternalEvent(eventNames.approval);
       const control = context.df.waitForExternalEvent(eventNames.control);

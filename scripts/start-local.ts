@@ -7,6 +7,7 @@
  * With --data, blobs, durable task hub state and Cosmos stand-in data survive restarts, `kill -9` included.
  * Without --fleet (the built-in demo fleet) the demo update is registered before the service reports ready.
  */
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -27,6 +28,18 @@ interface Options {
 }
 
 type Stop = () => Promise<void>;
+
+/** A random link-signing secret, kept under <data>/keys when there is a data folder. */
+function localLinkSecret(dataDir: string | undefined): string {
+  const file = dataDir && path.join(dataDir, 'keys', 'approval-link-secret');
+  if (file && fs.existsSync(file)) return fs.readFileSync(file, 'utf8').trim();
+  const secret = randomBytes(32).toString('base64url');
+  if (file) {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, secret, { mode: 0o600 });
+  }
+  return secret;
+}
 
 function parseScale(value: string): number {
   const scale = Number(value);
@@ -97,6 +110,8 @@ async function main(): Promise<void> {
       ...(dataDir ? { FLEET_STATE_FILE: path.join(dataDir, 'fleet', 'devices.jsonl') } : {}),
       // Local signing keys (an offline root and a certified signing key), created on first start.
       SIGNING_KEY_DIR: dataDir ? path.join(dataDir, 'keys') : fs.mkdtempSync(path.join(os.tmpdir(), 'ota-keys-')),
+      // Approval links are signed with a key made for this run (with --data: kept, so links survive a restart).
+      APPROVAL_LINK_SECRET: localLinkSecret(dataDir),
       // Enterprise events locally: a JSON-lines log instead of an Event Grid topic.
       EVENTS_LOG_FILE: path.join(dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'ota-events-')), 'events.jsonl'),
     };
@@ -128,6 +143,8 @@ async function main(): Promise<void> {
 
     // Azurite's well-known development account (public, not a secret): where CI-style uploads go locally.
     console.log(`Blob storage (Azurite): ${azurite.connectionString}`);
+    // The stand-in accepts the Cosmos emulator's published development key (public, not a secret).
+    console.log(`Cosmos DB (stand-in): ${cosmos.endpoint} database ${settings.COSMOS_DATABASE ?? ''}`);
     console.log(`OTA update service running: ${host.url}/api/health`);
   } catch (err) {
     await stopAll();
