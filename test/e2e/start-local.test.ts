@@ -135,9 +135,9 @@ describe('with --data <dir>', () => {
   beforeAll(() => { dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'start-local-data-')); });
   afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 
-  it('keeps blobs, the durable task hub, Cosmos data and the simulated devices under <dir>', async () => {
+  it('keeps blobs, the durable task hub, Cosmos data, the simulated devices and the local keys under <dir>', async () => {
     const service = await startLocal(['--data', dataDir]);
-    expect(fs.readdirSync(dataDir).sort()).toEqual(['azurite', 'cosmos', 'fleet', 'taskhub']);
+    expect(fs.readdirSync(dataDir).sort()).toEqual(['azurite', 'cosmos', 'fleet', 'keys', 'taskhub']);
     expect(fs.statSync(path.join(dataDir, 'azurite')).isDirectory()).toBe(true);
     expect(fs.existsSync(path.join(dataDir, 'taskhub', 'taskhub.jsonl'))).toBe(true);
     expect((await json(`${service.url}/api/health`)).body.status).toBe('Healthy');

@@ -20,6 +20,7 @@ describe('readConfig', () => {
       signing: { keyDir: '.data/keys' },
       events: {},
       groupRoles: undefined,
+      approvals: {},
     });
   });
 
