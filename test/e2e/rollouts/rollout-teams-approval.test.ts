@@ -60,3 +60,14 @@ it('a reject link ends the rollout as Rejected', async () => {
   expect((await fetch(links(card).reject, { method: 'POST', headers: { accept: 'application/json' } })).status).toBeLessThan(300);
   expect((await waitForRollout(stack, body.id, ['Rejected', 'Completed'])).status).toBe('Rejected');
 });
+
+it('an expired link is refused with 410 and decides nothing', async () => {
+  const approval = { approvers: ['late@contoso.com'], timeout: 'PT2S' };
+  const { body } = await stack.api('POST', 'rollouts', rolloutBody({ approval }));
+  const [card] = await cardsFor(body.id, 1);
+  await new Promise((r) => setTimeout(r, 2500));
+  const response = await fetch(links(card).approve, { method: 'POST', headers: { accept: 'application/json' } });
+  expect(response.status).toBe(410);
+  expect(JSON.stringify(await response.json())).toMatch(/expired/i);
+  expect((await waitForRollout(stack, body.id, ['Expired', 'Completed', 'InProgress'])).status).toBe('Expired');
+});
