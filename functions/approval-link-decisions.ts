@@ -24,11 +24,16 @@ export function createLinkDecisions(rollouts: RolloutStore) {
     async decide(input: LinkDecisionInput, context: InvocationContext): Promise<DecideResult> {
       const found = await currentStage(input.rolloutId, input.stage);
       if (!found) return { ok: false, status: 409, reason: `rollout ${input.rolloutId} no longer waits on stage '${input.stage.name}'` };
-      const allowed = checkApprover({ caller: input.approver, createdBy: found.rollout.createdBy, stage: found.stage, decisions: found.rollout.approvals });
+      // A link for a group speaks for the signed-in member who uses it; a person's link for that person.
+      const forGroup = input.approver.startsWith('group:');
+      if (forGroup && !input.signedInAs) return { ok: false, status: 401, reason: `this link is for the group ${input.approver}: sign in to use it` };
+      const person = forGroup ? input.signedInAs! : input.approver;
+      const groups = forGroup ? (input.signedInGroups ?? []) : [];
+      const allowed = checkApprover({ caller: person, callerGroups: groups, createdBy: found.rollout.createdBy, stage: found.stage, decisions: found.rollout.approvals });
       if (!allowed.ok) return { ok: false, status: allowed.status, reason: allowed.reason };
       try {
         await df.getClient(context).raiseEvent(input.rolloutId, eventNames.approval, {
-          approver: input.approver, decision: input.decision, stage: input.stage.name, ...(input.comment ? { comment: input.comment } : {}),
+          approver: person, decision: input.decision, stage: input.stage.name, ...(groups.length ? { groups } : {}), ...(input.comment ? { comment: input.comment } : {}),
         });
         return { ok: true };
       } catch {

@@ -54,7 +54,7 @@ export function* rolloutOrchestrator(context: df.OrchestrationContext): Generato
         return 'Cancelled';
       }
       const event = approval.result as ApprovalEvent;
-      if (event.stage !== stage.name || !checkApprover({ caller: event.approver, createdBy: policy.createdBy, stage, decisions }).ok) continue;
+      if (event.stage !== stage.name || !checkApprover({ caller: event.approver, callerGroups: event.groups, createdBy: policy.createdBy, stage, decisions }).ok) continue;
       const decision: ApprovalDecision = { ...event, at: now() };
       decisions.push(decision);
       yield progress({ approval: decision });

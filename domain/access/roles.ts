@@ -64,6 +64,8 @@ export const permissions: Readonly<Record<Permission, readonly Role[]>> = {
 export interface Principal {
   name?: string;
   roles: string[];
+  /** Entra group object ids (group claims), for approver lists that name groups as `group:<id>`. */
+  groups?: string[];
 }
 
 export type Authorization = { ok: true } | { ok: false; status: 401 | 403; reason: string };

@@ -36,6 +36,8 @@ export interface LinkDecisionInput {
   comment?: string;
   /** The App Service authentication principal that clicked, when there is one (for the audit trail). */
   signedInAs?: string;
+  /** That principal's groups: a link for a group (`group:<id>`) speaks for whichever member uses it. */
+  signedInGroups?: string[];
 }
 
 /** `status` is the HTTP status to answer (e.g. 403 separation of duties, 409 no longer pending). */
@@ -74,7 +76,7 @@ export async function inspectApprovalLink(token: string, deps: ApprovalLinkDeps)
 export async function useApprovalLink(
   token: string,
   deps: ApprovalLinkDeps & { decide: Decide },
-  extras: { comment?: string; signedInAs?: string } = {},
+  extras: { comment?: string; signedInAs?: string; signedInGroups?: string[] } = {},
 ): Promise<LinkUse> {
   const inspected = await inspectApprovalLink(token, deps);
   if (!inspected.ok) return inspected;

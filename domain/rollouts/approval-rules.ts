@@ -9,10 +9,15 @@ export type ApprovalCheck = { ok: true } | { ok: false; status: 403 | 409; reaso
 
 const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 
-export function checkApprover(input: { caller: string; createdBy: string; stage: ApprovalStage; decisions: readonly ApprovalDecision[] }): ApprovalCheck {
+/** Approvers are people (names) or groups written `group:<Entra group object id>`. */
+export function isListedApprover(approvers: readonly string[], caller: string, callerGroups: readonly string[] = []): boolean {
+  return approvers.some((a) => same(a, caller) || (a.startsWith('group:') && callerGroups.includes(a.slice('group:'.length))));
+}
+
+export function checkApprover(input: { caller: string; callerGroups?: readonly string[]; createdBy: string; stage: ApprovalStage; decisions: readonly ApprovalDecision[] }): ApprovalCheck {
   const { caller, createdBy, stage, decisions } = input;
   if (same(caller, createdBy)) return { ok: false, status: 403, reason: `separation of duties: ${caller} created this rollout and cannot approve it` };
-  if (!stage.approvers.some((a) => same(a, caller))) return { ok: false, status: 403, reason: `${caller} is not an approver of stage '${stage.name}'` };
+  if (!isListedApprover(stage.approvers, caller, input.callerGroups)) return { ok: false, status: 403, reason: `${caller} is not an approver of stage '${stage.name}'` };
   const earlier = decisions.find((d) => same(d.approver, caller));
   if (earlier) return { ok: false, status: 409, reason: `${caller} already decided (${earlier.decision}${earlier.stage ? ` in stage '${earlier.stage}'` : ''}); a person counts once` };
   return { ok: true };

@@ -24,6 +24,8 @@ export interface ApprovalDecision {
   comment?: string;
   /** The approval stage the decision was made in. */
   stage?: string;
+  /** The caller's groups that made them an approver (for `group:<id>` entries), checked by the API. */
+  groups?: string[];
   at: string;
 }
 

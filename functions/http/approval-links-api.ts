@@ -5,6 +5,7 @@
  * Answers HTML for people and JSON when the request accepts application/json. Refusals: 400 malformed,
  * 403 forged or altered, 410 expired or already used, 409 the stage is no longer pending.
  */
+import { principalFromHeaders } from './principal';
 import type { HttpRequest, HttpResponseInit } from '@azure/functions';
 import type { ApprovalLink, LinkRefusal } from '../../domain/approvals/approval-link';
 import { inspectApprovalLink, useApprovalLink, type ApprovalLinkDeps, type Decide, type DecisionDeclined } from '../../domain/approvals/approval-link-use';
@@ -52,9 +53,11 @@ export function createApprovalLinksApi(deps: ApprovalLinksApiDeps) {
       const comment = await readComment(request);
       if (!comment.ok) return comment.response;
       const signedInAs = callerName(request);
+      const signedInGroups = principalFromHeaders(request.headers)?.groups;
       const used = await useApprovalLink(request.params.token ?? '', deps, {
         ...(comment.value ? { comment: comment.value } : {}),
         ...(signedInAs ? { signedInAs } : {}),
+        ...(signedInGroups ? { signedInGroups } : {}),
       });
       if (!used.ok) return refuse(used.refusal, json);
       const { link, usedAt } = used;

@@ -53,12 +53,16 @@ export function principalFromHeaders(headers: HeaderSource, options: PrincipalOp
   const { claims, role_typ: roleType, name_typ: nameType } = parsed.data;
 
   const roles = new Set<string>();
+  const groups: string[] = [];
   for (const { typ, val } of claims) {
     if (typ === ROLE_CLAIM || (roleType && typ === roleType)) roles.add(val);
-    if (GROUP_CLAIMS.includes(typ)) for (const role of options.groupRoles?.[val] ?? []) roles.add(role);
+    if (GROUP_CLAIMS.includes(typ)) {
+      groups.push(val);
+      for (const role of options.groupRoles?.[val] ?? []) roles.add(role);
+    }
   }
   const name = headers.get('x-ms-client-principal-name')?.trim() || claims.find((c) => nameType && c.typ === nameType)?.val.trim();
-  return { ...(name ? { name } : {}), roles: [...roles] };
+  return { ...(name ? { name } : {}), roles: [...roles], ...(groups.length ? { groups } : {}) };
 }
 
 /** The principal if it holds `permission`, else the 401 or 403 problem response to send. */

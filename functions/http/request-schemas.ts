@@ -62,7 +62,7 @@ export const rolloutRequestSchema = z.strictObject({
         approvers: z.array(nonEmpty).min(1, 'needs at least one approver'),
         quorum: z.number().int().positive().default(1),
         timeout: positiveDuration,
-      }).refine((s) => s.quorum <= new Set(s.approvers.map((a) => a.toLowerCase())).size, { message: 'quorum is larger than the number of distinct approvers', path: ['quorum'] }))
+      }).refine((s) => s.approvers.some((a) => a.startsWith('group:')) || s.quorum <= new Set(s.approvers.map((a) => a.toLowerCase())).size, { message: 'quorum is larger than the number of distinct approvers', path: ['quorum'] }))
         .min(1, 'needs at least one stage')
         .refine((stages) => new Set(stages.map((s) => s.name)).size === stages.length, 'stage names must be unique'),
     }),

@@ -16,6 +16,7 @@ import { describePrerequisite, missingPrerequisites } from '../../domain/package
 import { compareSemver, isSemver } from '../../domain/semver';
 import { eventNames, type ControlAction } from '../../orchestrations/contracts';
 import { callerName } from './caller';
+import { principalFromHeaders } from './principal';
 import type { RecordLifecycle } from '../../activities/lifecycle';
 import { problem, readJson, validationProblem } from './problem';
 import { approvalRequestSchema, rolloutRequestSchema, type RolloutRequest } from './request-schemas';
@@ -223,9 +224,10 @@ export function createRolloutsApi(deps: { rollouts: RolloutStore; updates: Updat
       const stage = rollout.spec.approval?.stages[rollout.approvalStage ?? 0];
       if (!stage) return problem(409, 'No approval needed', `Rollout ${rollout.id} has no approval policy.`);
       if (rollout.status !== 'PendingApproval') return problem(409, 'Not awaiting approval', `Rollout ${rollout.id} is ${rollout.status}.`);
-      const allowed = checkApprover({ caller, createdBy: rollout.createdBy, stage, decisions: rollout.approvals });
+      const groups = principalFromHeaders(request.headers)?.groups ?? [];
+      const allowed = checkApprover({ caller, callerGroups: groups, createdBy: rollout.createdBy, stage, decisions: rollout.approvals });
       if (!allowed.ok) return problem(allowed.status, allowed.status === 403 ? 'Not allowed to approve' : 'Already decided', allowed.reason);
-      const delivered = await deps.runner.raise(rollout.id, eventNames.approval, { approver: caller, stage: stage.name, ...parsed.data });
+      const delivered = await deps.runner.raise(rollout.id, eventNames.approval, { approver: caller, stage: stage.name, ...(groups.length ? { groups } : {}), ...parsed.data });
       if (!delivered) return problem(409, 'Not awaiting approval', `Rollout ${rollout.id} no longer waits for approval.`);
       return { status: 202, jsonBody: toRolloutView(rollout) };
     },

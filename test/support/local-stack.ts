@@ -11,7 +11,7 @@ export interface LocalStack {
   dataDir: string | undefined;
   output(): string;
   /** Calls the API as `caller` holding `roles` (default OTA.Admin); an empty caller sends no principal at all. */
-  api(method: string, route: string, body?: unknown, caller?: string, roles?: string[]): Promise<{ status: number; body: any }>;
+  api(method: string, route: string, body?: unknown, caller?: string, roles?: string[], groups?: string[]): Promise<{ status: number; body: any }>;
   /** Time-skipping on or off, and jumps of the durable clock (the devhost's admin API). */
   setTimeSkip(on: boolean): Promise<void>;
   advanceClock(by: string): Promise<void>;
@@ -57,10 +57,10 @@ export async function startLocalStack(options: { fleet?: string; dataDir?: strin
     url,
     dataDir: options.dataDir,
     output: () => log,
-    async api(method, route, body, caller = 'ops@contoso.com', roles = ['OTA.Admin']) {
+    async api(method, route, body, caller = 'ops@contoso.com', roles = ['OTA.Admin'], groups = []) {
       const res = await fetch(`${url}/api/${route}`, {
         method,
-        headers: { 'content-type': 'application/json', ...(caller ? principalHeaders(caller, roles) : {}) },
+        headers: { 'content-type': 'application/json', ...(caller ? principalHeaders(caller, roles, groups) : {}) },
         body: body === undefined ? undefined : JSON.stringify(body),
       });
       const text = await res.text();

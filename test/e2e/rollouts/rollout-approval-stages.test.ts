@@ -70,3 +70,27 @@ it('refuses a quorum larger than the stage has approvers', async () => {
   expect(status).toBe(400);
   expect(body.errors.map((e: any) => e.field)).toContain('approval.stages[0].quorum');
 });
+
+it('a group can be an approver: any member decides (once, as themselves), through the API or the group card', async () => {
+  const groupApproval = { stages: [{ name: 'quality', approvers: ['group:qa-team'], quorum: 2, timeout: 'PT24H' }] };
+  const { body } = await stack.api('POST', 'rollouts', rolloutBody({ approval: groupApproval }), creator);
+  await waitForStage(body.id, 'quality');
+  expect((await stack.api('POST', `rollouts/${body.id}/approvals`, { decision: 'approve' }, 'bob@contoso.com', ['OTA.Approver'], ['ops-team'])).status).toBe(403);
+  expect((await stack.api('POST', `rollouts/${body.id}/approvals`, { decision: 'approve' }, 'ann@contoso.com', ['OTA.Approver'], ['qa-team'])).status).toBe(202);
+
+  // The group's Teams card: its link speaks for whichever signed-in member uses it.
+  let card: any;
+  for (let i = 0; i < 100 && !card; i++) {
+    const inbox = (await (await fetch(`${stack.url}/api/local/teams-inbox`)).json()) as any[];
+    card = inbox.find((m) => JSON.stringify(m).includes(body.id));
+    if (!card) await new Promise((r) => setTimeout(r, 50));
+  }
+  const approveUrl = card.attachments[0].content.actions.find((a: any) => /approve/i.test(a.title)).url as string;
+  expect((await fetch(approveUrl, { method: 'POST', headers: { accept: 'application/json' } })).status).toBe(401);
+  const { principalHeaders } = await import('../../../scripts/local-principal');
+  const asCarl = await fetch(approveUrl, { method: 'POST', headers: { accept: 'application/json', ...principalHeaders('carl@contoso.com', ['OTA.Approver'], ['qa-team']) } });
+  expect(asCarl.status).toBeLessThan(300);
+  await waitForRollout(stack, body.id, ['InProgress', 'Completed']);
+  const rollout = (await stack.api('GET', `rollouts/${body.id}`)).body;
+  expect(rollout.approvals.map((a: any) => a.approver)).toEqual(['ann@contoso.com', 'carl@contoso.com']);
+});

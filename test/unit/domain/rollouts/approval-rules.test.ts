@@ -25,3 +25,14 @@ describe('stageProgress', () => {
     expect(stageProgress(quality, decisions)).toEqual({ approvals, met });
   });
 });
+
+describe('group approvers', () => {
+  const stage = { name: 'quality', approvers: ['group:qa-team', 'lead@contoso.com'], quorum: 1, timeoutMs: 1 };
+  it.each([
+    ['a member of the listed group', 'ann@contoso.com', ['qa-team'], { ok: true }],
+    ['someone in other groups only', 'bob@contoso.com', ['ops-team'], { ok: false, status: 403 }],
+    ['a member who created the rollout', 'ops@contoso.com', ['qa-team'], { ok: false, status: 403 }],
+  ])('%s', (_what, caller, groups, expected) => {
+    expect(checkApprover({ caller, callerGroups: groups, createdBy: 'ops@contoso.com', stage, decisions: [] })).toMatchObject(expected);
+  });
+});
