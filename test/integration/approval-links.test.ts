@@ -2,35 +2,21 @@
  * Approval links end to end below HTTP: the Cosmos used-link store on the local stand-in (single use, also
  * under concurrent clicks), and the API handlers fed HttpRequest objects as the Functions host builds them.
  */
-import type { CosmosClient, Database } from '@azure/cosmos';
+import type { Database } from '@azure/cosmos';
 import { HttpRequest, type HttpResponseInit } from '@azure/functions';
 import { CosmosUsedLinkStore } from '../../adapters/cosmos/approval-links';
-import { createCosmosClient } from '../../adapters/cosmos/cosmos-client';
 import { createApprovalCardSender } from '../../adapters/teams/approval-card-sender';
 import { createLinkMac, newLinkId } from '../../adapters/teams/hmac-link-signer';
 import { LocalInboxNotifier } from '../../adapters/teams/local-inbox-notifier';
-import { startCosmos, type RunningCosmos } from '../../devhost/standins/cosmos';
 import type { ApprovalRolloutSummary } from '../../domain/approvals/approval-cards';
 import { signApprovalLink, type ApprovalLink, type StageRef } from '../../domain/approvals/approval-link';
 import type { DecideResult, LinkDecisionInput, UsedLink } from '../../domain/approvals/approval-link-use';
 import { createApprovalLinksApi } from '../../functions/http/approval-links-api';
-import { provisionLocal } from '../../scripts/provision-local';
+import { useProvisionedCosmos } from '../support/cosmos-database';
 
-let cosmos: RunningCosmos | undefined;
-let client: CosmosClient | undefined;
+const provisioned = useProvisionedCosmos();
 let database: Database;
-
-beforeAll(async () => {
-  cosmos = await startCosmos();
-  await provisionLocal({ endpoint: cosmos.endpoint, key: cosmos.key, database: 'ota' });
-  client = createCosmosClient({ endpoint: cosmos.endpoint, key: cosmos.key });
-  database = client.database('ota');
-});
-
-afterAll(async () => {
-  client?.dispose();
-  await cosmos?.stop();
-});
+beforeAll(() => { database = provisioned(); });
 
 const mac = createLinkMac('an-integration-secret-of-32-characters!');
 const base = 'http://127.0.0.1:7071';

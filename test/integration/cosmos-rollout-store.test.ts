@@ -1,31 +1,17 @@
 /** The Cosmos stores against the local stand-in, on containers provisioned as `npm start` does. */
-import type { CosmosClient, Database } from '@azure/cosmos';
-import { createCosmosClient } from '../../adapters/cosmos/cosmos-client';
+import type { Database } from '@azure/cosmos';
 import { CosmosRolloutStore } from '../../adapters/cosmos/rollout-store';
 import { updateDocumentId } from '../../adapters/cosmos/containers';
 import { CosmosUpdateStore } from '../../adapters/cosmos/update-store';
-import { startCosmos, type RunningCosmos } from '../../devhost/standins/cosmos';
 import type { BatchRecord, RolloutRecord } from '../../domain/rollouts/rollout-record';
 import { batchId } from '../../domain/rollouts/rollout-record';
 import { NotFoundError, RolloutExistsError } from '../../domain/rollouts/rollout-store-port';
 import type { Update } from '../../domain/updates/update';
-import { provisionLocal } from '../../scripts/provision-local';
+import { useProvisionedCosmos } from '../support/cosmos-database';
 
-let cosmos: RunningCosmos | undefined;
-let client: CosmosClient | undefined;
+const provisioned = useProvisionedCosmos();
 let database: Database;
-
-beforeAll(async () => {
-  cosmos = await startCosmos();
-  await provisionLocal({ endpoint: cosmos.endpoint, key: cosmos.key, database: 'ota' });
-  client = createCosmosClient({ endpoint: cosmos.endpoint, key: cosmos.key });
-  database = client.database('ota');
-});
-
-afterAll(async () => {
-  client?.dispose();
-  await cosmos?.stop();
-});
+beforeAll(() => { database = provisioned(); });
 
 function update(version: string, name = 'line-controller'): Update {
   return {
