@@ -122,9 +122,9 @@ export function createRolloutActivities(ports: RolloutPorts) {
       const update = await updates.get(record.spec.updateId);
       if (!update) throw new Error(`Update ${record.spec.updateId.name} ${record.spec.updateId.version} no longer exists.`);
       const devices = (await fleet.queryDevices(record.spec.target)).filter((d) => isCompatible(d.tags, update.compatibility));
-      // A fixed number of batches per wave (not a minimum batch size), so orchestration history is the same for 10k
-      // and 100k devices: only the batches grow.
-      const planned = planWaves({ rolloutId, devices, canary: record.spec.canary, waves: record.spec.waves, maxBatchesPerWave: 10, minBatchSize: 1 });
+      // The same number of batches per site and wave whatever the fleet size, so orchestration history is the same for
+      // 10k and 100k devices: only the batches grow.
+      const planned = planWaves({ rolloutId, devices, canary: record.spec.canary, waves: record.spec.waves, maxBatchesPerWave: 10, minBatchSize: 1, evenPerSite: true });
       const byId = new Map(devices.map((d) => [d.deviceId, d]));
       const batches: BatchRecord[] = planned.flatMap((wave) =>
         wave.batches.map((batch) => ({

@@ -33,6 +33,12 @@ export interface WavePlanInput {
   maxBatchesPerWave?: number;
   /** Small waves are not cut into tiny batches (one activity each). Default 500. */
   minBatchSize?: number;
+  /**
+   * Cut each site's devices of a wave into the same number of batches, ceil(maxBatchesPerWave / sites) (fewer only
+   * when a site has fewer devices), instead of batches of a size: the batch count, and so the orchestration's
+   * history, is then the same whatever the fleet size.
+   */
+  evenPerSite?: boolean;
 }
 
 const defaultMaxBatchesPerWave = 10;
@@ -76,7 +82,7 @@ export function planWaves(input: WavePlanInput): PlannedWave[] {
   for (const [i, wantedEnd] of ends.entries()) {
     const end = Math.max(start, wantedEnd);
     if (end === start) continue; // an empty wave would only cost a sub-orchestration
-    const batches = cutBatches(ordered.slice(start, end), maxBatchesPerWave, minBatchSize);
+    const batches = cutBatches(ordered.slice(start, end), maxBatchesPerWave, minBatchSize, input.evenPerSite ?? false);
     planned.push({
       index: planned.length,
       kind: i === 0 ? 'canary' : 'wave',
@@ -113,8 +119,8 @@ function shareOf(total: number, percent: number): number {
  * Groups a wave by site, then cuts each group into batches of at most
  * max(minBatchSize, ceil(waveSize / maxBatchesPerWave)) devices: at most maxBatchesPerWave + one per site.
  */
-function cutBatches(devices: readonly DeviceSummary[], maxBatchesPerWave: number, minBatchSize: number): PlannedBatch[] {
-  const size = Math.max(minBatchSize, Math.ceil(devices.length / maxBatchesPerWave));
+function cutBatches(devices: readonly DeviceSummary[], maxBatchesPerWave: number, minBatchSize: number, evenPerSite: boolean): PlannedBatch[] {
+  const fixedSize = Math.max(minBatchSize, Math.ceil(devices.length / maxBatchesPerWave));
   const bySite = new Map<string | undefined, string[]>();
   for (const device of devices) {
     const site = device.tags['site'];
@@ -123,9 +129,11 @@ function cutBatches(devices: readonly DeviceSummary[], maxBatchesPerWave: number
     else bySite.set(site, [device.deviceId]);
   }
   const sites = [...bySite.keys()].sort(compareSites);
+  const perSite = Math.ceil(maxBatchesPerWave / sites.length);
   const batches: PlannedBatch[] = [];
   for (const site of sites) {
     const ids = bySite.get(site) ?? [];
+    const size = evenPerSite ? Math.max(1, Math.ceil(ids.length / perSite)) : fixedSize;
     for (let from = 0; from < ids.length; from += size) {
       batches.push({ index: batches.length, site, deviceIds: ids.slice(from, from + size) });
     }

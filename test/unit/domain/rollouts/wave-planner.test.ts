@@ -128,3 +128,16 @@ describe('validateWaveSpecs', () => {
     expect(() => planWaves({ rolloutId: 'r-1', devices: fleet(10), canary: { devices: 1 }, waves: waves(50) })).toThrow('waves[0].percent must be 100');
   });
 });
+
+describe('evenPerSite batching', () => {
+  const fleetOf = (perSite: number) => ['plant-a', 'plant-b', 'plant-c'].flatMap((site) =>
+    Array.from({ length: perSite }, (_, i) => ({ deviceId: `${site}-${i}`, tags: { site }, installedVersion: '1.0.0' })));
+  it.each([10_000, 30_000, 100_000])('cuts every wave of a %i-device fleet into the same batch counts', (size) => {
+    const waves = planWaves({
+      rolloutId: 'ro-even', devices: fleetOf(size / 1000 * 334), canary: { percent: 1 },
+      waves: [{ percent: 10, soakMs: 1 }, { percent: 100, soakMs: 1 }], maxBatchesPerWave: 10, minBatchSize: 1, evenPerSite: true,
+    });
+    expect(waves.map((w) => w.batches.length)).toEqual([12, 12, 12]);
+    expect(waves.every((w) => w.batches.every((b) => new Set(b.deviceIds.map((id) => id.split('-').slice(0, 2).join('-'))).size === 1))).toBe(true);
+  });
+});
