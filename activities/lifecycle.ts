@@ -26,7 +26,8 @@ export type RecordLifecycle = (step: LifecycleStep) => Promise<void>;
 
 export function lifecycleRecorder(ports: LifecyclePorts): RecordLifecycle {
   return async (step) => {
-    await ports.audit?.append({ at: step.at, actor: step.actor, action: step.action, subject: step.subject, details: step.details });
+    // The step id makes the append idempotent: an activity that runs twice records its step once.
+    await ports.audit?.append({ at: step.at, actor: step.actor, action: step.action, subject: step.subject, details: { ...step.details, stepId: step.stepId } });
     await ports.events?.publish([{ id: step.stepId, type: step.eventType, subject: step.subject, time: step.at, data: { action: step.action, actor: step.actor, ...step.details } }]);
   };
 }

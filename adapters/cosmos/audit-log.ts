@@ -64,10 +64,18 @@ export class CosmosAuditLog implements AuditLog {
     this.pageSize = Math.max(1, options.pageSize ?? 500);
   }
 
+  /**
+   * An entry whose `details.stepId` was appended before (an activity that ran twice) is not appended again: the
+   * earlier one is returned. Looked up in the subject's partition, and in the head for the newest entry.
+   */
   async append(entry: NewAuditEntry): Promise<AuditEntry> {
+    const stepId = typeof entry.details.stepId === 'string' ? entry.details.stepId : undefined;
+    const earlier = stepId === undefined ? undefined : await this.findStep(entry.subject, stepId);
+    if (earlier) return earlier;
     for (let attempt = 1; ; attempt += 1) {
       const head = await this.readOrCreateHead();
       if (head.last) await this.ensureEntryDocument(head.last);
+      if (stepId !== undefined && head.last?.details.stepId === stepId && head.last.subject === entry.subject) return head.last;
       // Throws before anything is written when `details` is not JSON data.
       const next = chainAuditEntry(head, entry, this.hashOf);
       try {
@@ -82,6 +90,17 @@ export class CosmosAuditLog implements AuditLog {
       await this.ensureEntryDocument(next);
       return next;
     }
+  }
+
+  private async findStep(subject: string, stepId: string): Promise<AuditEntry | undefined> {
+    const { resources } = await this.container.items
+      .query<EntryDocument>({
+        query: "SELECT * FROM c WHERE c.pk = @subject AND c.kind = 'entry' AND c.details.stepId = @stepId",
+        parameters: [{ name: '@subject', value: subject }, { name: '@stepId', value: stepId }],
+      }, { partitionKey: subject })
+      .fetchAll();
+    const found = resources[0];
+    return found && toEntry(found);
   }
 
   async list(filter: AuditFilter = {}): Promise<AuditEntry[]> {

@@ -51,6 +51,18 @@ describe('CosmosAuditLog', () => {
     expect(await verifyAuditLog(log, sha256Hex)).toEqual({ valid: true, entries: 50 });
   });
 
+  it('appends a step once: the same stepId again (an activity run twice) returns the first entry', async () => {
+    const log = new CosmosAuditLog(await freshDatabase('audit-steps'));
+    const step = { at: '2026-11-25T10:00:00.000Z', actor: 'system', action: 'wave.started' as const, subject: 'rollouts/ro-1', details: { wave: 0, stepId: 'ro-1:wave:0:Dispatching' } };
+    const first = await log.append(step);
+    const again = await log.append(step);
+    await log.append({ ...step, details: { wave: 1, stepId: 'ro-1:wave:1:Dispatching' } });
+    const third = await log.append(step);
+    expect(again).toEqual(first);
+    expect(third).toEqual(first);
+    expect((await log.list({ subject: 'rollouts/ro-1' })).map((e) => e.sequence)).toEqual([1, 2]);
+  });
+
   it('lists by subject, from a sequence, up to a limit, oldest first', async () => {
     const log = new CosmosAuditLog(await freshDatabase('audit-list'));
     for (let n = 1; n <= 9; n += 1) await log.append(entry(n));
