@@ -6,7 +6,8 @@
 import { appendFileSync, existsSync, mkdirSync, readFileSync, truncateSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { DesiredVersion } from '../../domain/fleet/fleet-port';
-import type { PackageVerdict, VerifiedRelease } from './package-verdict';
+import type { PackageVerdict } from './package-verdict';
+import type { FinishedInstall } from './simulated-device';
 
 export type FleetChange =
   | {
@@ -21,19 +22,13 @@ export type FleetChange =
       package?: PackageVerdict;
       at: string;
     }
-  | {
+  | (Omit<FinishedInstall, 'reportedMs'> & {
       type: 'finished';
       deviceId: string;
-      commandId: string;
-      state: 'succeeded' | 'failed';
-      installedVersion: string;
-      healthy: boolean;
-      error?: string;
-      release?: VerifiedRelease;
-      component?: string;
+      /** FinishedInstall's reportedMs, as ISO text in the file. */
       reportedAt: string;
       at: string;
-    };
+    });
 
 export class FleetJournal {
   constructor(readonly path: string) {

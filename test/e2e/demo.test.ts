@@ -2,34 +2,15 @@
  * `npm run demo` as CI would run it (no TTY), with --fast (time-skipping): the canary fails on model ctl-b, the
  * rollout rolls back by itself, the report shows the whole fleet on 1.0.0, and no process of the stack is left.
  */
-import { execFileSync, spawn } from 'node:child_process';
-import fs from 'node:fs';
+import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { eventually, repoRoot } from '../support/devhost-process';
+import { descendants, isAlive } from '../support/process-tree';
 
 const script = path.join(repoRoot, 'dist/scripts/demo.js');
 const seen = new Set<number>();
 
-/** Pids of the children of `pid` (pgrep -P), and of theirs. */
-function descendants(pid: number): number[] {
-  let out = '';
-  try {
-    out = execFileSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' });
-  } catch {
-    return []; // exit status 1: no children
-  }
-  return out.split('\n').filter(Boolean).map(Number).flatMap((child) => [child, ...descendants(child)]);
-}
 
-/** Alive and not a zombie. */
-function isAlive(pid: number): boolean {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    return false;
-  }
-}
 
 afterAll(() => {
   for (const pid of seen) {

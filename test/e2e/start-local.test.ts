@@ -2,12 +2,13 @@
  * `npm start` as a developer runs it: the whole service (Azurite, the Cosmos stand-in, the devhost serving the app)
  * comes up healthy, and Ctrl-C (SIGINT) stops all of it, Azurite included, with exit code 0.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { eventually, json, repoRoot } from '../support/devhost-process';
+import { descendants, isAlive } from '../support/process-tree';
 
 const script = path.join(repoRoot, 'dist/scripts/start-local.js');
 const { version } = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { version: string };
@@ -25,27 +26,7 @@ const started: ChildProcess[] = [];
 /** Every process seen below a start-local process, so afterAll can kill what it left behind. */
 const descendantsSeen = new Set<number>();
 
-/** Pids of the children of `pid` (pgrep -P), and of theirs. */
-function descendants(pid: number): number[] {
-  let out = '';
-  try {
-    out = execFileSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' });
-  } catch {
-    return []; // exit status 1: no children
-  }
-  const children = out.split('\n').filter(Boolean).map(Number);
-  return children.flatMap((child) => [child, ...descendants(child)]);
-}
 
-/** Alive and not a zombie. */
-function isAlive(pid: number): boolean {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    return false;
-  }
-}
 
 const commandLine = (pid: number) => fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ');
 

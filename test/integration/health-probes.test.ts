@@ -1,38 +1,23 @@
 /** The health probes, built by the app's own client factories, against the local stand-ins. */
-import { startAzurite, type RunningAzurite } from '../../devhost/standins/azurite';
-import { startCosmos, type RunningCosmos } from '../../devhost/standins/cosmos';
+import { useStandins } from '../support/standins';
 import { createBlobHealthProbe } from '../../adapters/blob/blob-health-probe';
 import { createBlobServiceClient } from '../../adapters/blob/blob-service-client';
 import { createCosmosClient } from '../../adapters/cosmos/cosmos-client';
 import { createCosmosHealthProbe } from '../../adapters/cosmos/cosmos-health-probe';
 
-let azurite: RunningAzurite | undefined;
-let cosmos: RunningCosmos | undefined;
-
-beforeAll(async () => {
-  [azurite, cosmos] = await Promise.all([startAzurite({}), startCosmos()]);
-});
-
-afterAll(async () => {
-  await Promise.allSettled([azurite?.stop(), cosmos?.stop()]);
-});
-
-function started<T>(standin: T | undefined): T {
-  if (!standin) throw new Error('stand-in did not start');
-  return standin;
-}
+const standins = useStandins();
 
 const within = (ms: number): AbortSignal => AbortSignal.timeout(ms);
 
 describe('blob probe', () => {
   it('passes against Azurite', async () => {
-    const client = createBlobServiceClient({ connectionString: started(azurite).connectionString });
+    const client = createBlobServiceClient({ connectionString: standins.azurite().connectionString });
 
     await expect(createBlobHealthProbe(client).check(within(3_000))).resolves.toBeUndefined();
   });
 
   it('fails when nothing listens', async () => {
-    const closed = started(azurite).connectionString.replace(/127\.0\.0\.1:\d+/, '127.0.0.1:1');
+    const closed = standins.azurite().connectionString.replace(/127\.0\.0\.1:\d+/, '127.0.0.1:1');
     const client = createBlobServiceClient({ connectionString: closed });
 
     // The SDK retries a refused connection until the signal aborts.
@@ -42,7 +27,7 @@ describe('blob probe', () => {
 
 describe('cosmos probe', () => {
   it('passes once the database exists, and fails with 404 before', async () => {
-    const { endpoint, key } = started(cosmos);
+    const { endpoint, key } = standins.cosmos();
     const client = createCosmosClient({ endpoint, key });
     const probe = createCosmosHealthProbe(client, 'ota-probe');
 
@@ -52,7 +37,7 @@ describe('cosmos probe', () => {
   });
 
   it('fails when nothing listens', async () => {
-    const client = createCosmosClient({ endpoint: 'http://127.0.0.1:1/', key: started(cosmos).key });
+    const client = createCosmosClient({ endpoint: 'http://127.0.0.1:1/', key: standins.cosmos().key });
 
     await expect(createCosmosHealthProbe(client, 'ota').check(within(3_000))).rejects.toBeDefined();
   });

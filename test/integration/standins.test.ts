@@ -1,28 +1,13 @@
 /** The local stand-ins answer the real Azure SDKs the way the app will use them. */
 import { CosmosClient, type Container } from '@azure/cosmos';
 import { BlobServiceClient } from '@azure/storage-blob';
-import { startAzurite, type RunningAzurite } from '../../devhost/standins/azurite';
-import { startCosmos, type RunningCosmos } from '../../devhost/standins/cosmos';
+import { useStandins } from '../support/standins';
 
-let azurite: RunningAzurite | undefined;
-let cosmos: RunningCosmos | undefined;
-
-beforeAll(async () => {
-  [azurite, cosmos] = await Promise.all([startAzurite({}), startCosmos()]);
-});
-
-afterAll(async () => {
-  await Promise.allSettled([azurite?.stop(), cosmos?.stop()]);
-});
-
-function started<T>(standin: T | undefined): T {
-  if (!standin) throw new Error('stand-in did not start');
-  return standin;
-}
+const standins = useStandins();
 
 describe('Azurite', () => {
   it('stores and returns a blob through @azure/storage-blob', async () => {
-    const { connectionString, blobEndpoint } = started(azurite);
+    const { connectionString, blobEndpoint } = standins.azurite();
     expect(blobEndpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/devstoreaccount1$/);
     const service = BlobServiceClient.fromConnectionString(connectionString);
     const container = service.getContainerClient('firmware');
@@ -41,7 +26,7 @@ describe('Cosmos stand-in', () => {
   let container: Container;
 
   beforeAll(async () => {
-    const { endpoint, key } = started(cosmos);
+    const { endpoint, key } = standins.cosmos();
     const client = new CosmosClient({ endpoint, key, connectionPolicy: { enableEndpointDiscovery: false } });
     const { database } = await client.databases.createIfNotExists({ id: 'ota' });
     ({ container } = await database.containers.createIfNotExists({ id: 'rollouts', partitionKey: { paths: ['/pk'] } }));
