@@ -38,6 +38,14 @@ module.exports = tseslint.config(
     },
   },
   {
+    // The local IoT Hub is a stand-in of its own: it knows no app. Its virtual devices may run device-side code
+    // (device-agent/, delta/), as a real device does.
+    files: ['local-iothub/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['**/functions/**', '**/domain/**', '**/orchestrations/**', '**/activities/**', '**/adapters/**', '**/scripts/**'], message: 'local-iothub/ knows no app' }] }],
+    },
+  },
+  {
     files: ['devhost/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [{ group: ['../functions/*', '../domain/*', '../orchestrations/*', '../activities/*', '../adapters/*'], message: 'devhost/ knows no app' }] }],

@@ -7,11 +7,12 @@ import { countDevices } from '../domain/rollouts/rollout-view';
 import { planWaves } from '../domain/rollouts/wave-planner';
 import { isCompatible } from '../domain/updates/update';
 import { packageDelivery } from '../domain/packages/package-paths';
-import type { FleetPort } from '../domain/fleet/fleet-port';
+import { FleetUnavailableError, type FleetPort } from '../domain/fleet/fleet-port';
+import type { DeviceReport } from '../domain/fleet/device';
 import { batchId, emptyCounts, type BatchRecord, type DeviceStateCounts, type RolloutRecord, type WaveRecord } from '../domain/rollouts/rollout-record';
 import type { RolloutStore, UpdateStore } from '../domain/rollouts/rollout-store-port';
 import type { DeviceRolloutState } from '../domain/rollouts/rollout-status';
-import type { ActivityInput, ActivityOutput, RolloutPlan } from '../orchestrations/contracts';
+import type { ActivityInput, ActivityOutput, DispatchResult, RolloutPlan } from '../orchestrations/contracts';
 import type { RecordLifecycle } from './lifecycle';
 import { progressSteps } from './progress-steps';
 import { summarizeRollout, type SendApprovalCards } from '../domain/approvals/approval-cards';
@@ -43,6 +44,25 @@ function soaksOf(spec: RolloutRecord['spec'], sizes: number[]): number[] {
     const wave = spec.waves.find((w) => Math.ceil((w.percent / 100) * total) >= reached) ?? spec.waves[spec.waves.length - 1];
     return wave?.soakMs ?? 0;
   });
+}
+
+/** A hub that refuses for now (circuit open) is not a failed activity: the orchestration waits and sends again. */
+async function unlessUnavailable(send: () => Promise<{ sent: number; alreadyApplied: number }>): Promise<DispatchResult> {
+  try {
+    return await send();
+  } catch (err) {
+    if (err instanceof FleetUnavailableError) return { sent: 0, alreadyApplied: 0, unavailable: { reason: err.message, retryAfterMs: err.retryAfterMs } };
+    throw err;
+  }
+}
+
+async function reportsUnlessUnavailable(read: () => Promise<DeviceReport[]>): Promise<DeviceReport[] | undefined> {
+  try {
+    return await read();
+  } catch (err) {
+    if (err instanceof FleetUnavailableError) return undefined;
+    throw err;
+  }
 }
 
 export function createRolloutActivities(ports: RolloutPorts) {
@@ -152,10 +172,11 @@ export function createRolloutActivities(ports: RolloutPorts) {
       const update = await updates.get(record.spec.updateId);
       const delivery = update?.manifest && update.signedManifest ? packageDelivery(update.manifest, update.signedManifest) : undefined;
       const desired = {
-        commandId: `${id}:install`, rolloutId, updateName: record.spec.updateId.name, version: record.spec.updateId.version, kind: 'install' as const,
+        commandId: `${id}:install`, rolloutId, provider: record.spec.updateId.provider, updateName: record.spec.updateId.name, version: record.spec.updateId.version, kind: 'install' as const,
         ...(delivery ? { package: delivery } : {}),
       };
-      const result = await fleet.applyDesired(batch.devices.map((d) => ({ deviceId: d.deviceId, desired })), at);
+      const result = await unlessUnavailable(() => fleet.applyDesired(batch.devices.map((d) => ({ deviceId: d.deviceId, desired })), at));
+      if (result.unavailable) return result;
       await rollouts.updateBatch(rolloutId, id, (b) => ({
         ...b,
         dispatchedAt: b.dispatchedAt ?? at,
@@ -171,7 +192,13 @@ export function createRolloutActivities(ports: RolloutPorts) {
       for (const batch of await rollouts.listBatches(rolloutId, wave)) {
         const open = batch.devices.filter((d) => d.state === 'dispatched');
         if (open.length > 0 && batch.dispatchedAt) {
-          const reports = new Map((await fleet.readReports(open.map((d) => d.deviceId), at)).map((r) => [r.deviceId, r]));
+          const read = await reportsUnlessUnavailable(() => fleet.readReports(open.map((d) => d.deviceId), at, { commandId: `${batch.id}:install` }));
+          // The hub refuses for now: this batch is judged at the next check, as it stands.
+          if (!read) {
+            all.push(...batch.devices);
+            continue;
+          }
+          const reports = new Map(read.map((r) => [r.deviceId, r]));
           const dispatchedAt = batch.dispatchedAt;
           const classify = (deviceId: string) => classifyDevice({
             report: reports.get(deviceId), targetVersion: record.spec.updateId.version, dispatchedAt, now: at, deviceTimeoutMs: record.spec.deviceTimeoutMs,
@@ -208,10 +235,11 @@ export function createRolloutActivities(ports: RolloutPorts) {
       if (!batch) throw new Error(`Batch ${id} of rollout ${rolloutId} does not exist.`);
       const touched = batch.devices.filter((d) => d.state !== 'pending');
       const updateName = record.spec.updateId.name;
-      const result = await fleet.applyDesired(
-        touched.map((d) => ({ deviceId: d.deviceId, desired: { commandId: `${id}:restore`, rolloutId, updateName, version: d.fromVersion, kind: 'restore' as const } })),
+      const result = await unlessUnavailable(() => fleet.applyDesired(
+        touched.map((d) => ({ deviceId: d.deviceId, desired: { commandId: `${id}:restore`, rolloutId, provider: record.spec.updateId.provider, updateName, version: d.fromVersion, kind: 'restore' as const } })),
         at,
-      );
+      ));
+      if (result.unavailable) return result;
       await rollouts.updateBatch(rolloutId, id, (b) => ({ ...b, restoredAt: b.restoredAt ?? at }));
       return result;
     },
@@ -224,7 +252,7 @@ export function createRolloutActivities(ports: RolloutPorts) {
         const all: { state: DeviceRolloutState }[] = [];
         for (const batch of batches) {
           const touched = batch.devices.filter((d) => d.state !== 'pending');
-          const reports = new Map((await fleet.readReports(touched.map((d) => d.deviceId), at)).map((r) => [r.deviceId, r]));
+          const reports = new Map((await reportsUnlessUnavailable(() => fleet.readReports(touched.map((d) => d.deviceId), at, { commandId: `${batch.id}:restore` })) ?? []).map((r) => [r.deviceId, r]));
           // Verified only by a report sent after the restore command: a silent device's old report proves nothing.
           const restoredSince = batch.restoredAt ?? at;
           const isBack = (deviceId: string, fromVersion: string) => {

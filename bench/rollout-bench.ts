@@ -15,15 +15,13 @@
  *
  *   node dist/bench/rollout-bench.js [--sizes 10000,100000] [--naive-limit <seconds>] [--timeout <seconds>]
  */
-import { principalHeaders } from '../scripts/local-principal';
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-
-const root = path.resolve(__dirname, '../..');
+import { killChildrenOnExit, killGroup, root, running, startChild } from './support/processes';
+import { call, expectStatus, historyOf, hostMetrics, sleep, type Json } from './support/http';
+import { mb, memoryFigures, round, type Figures } from './support/figures';
 const naiveApp = path.join(root, 'bench/rollout-app');
-const caller = 'bench@contoso.com';
 
 // ---- settings ---------------------------------------------------------------------------------------------------
 
@@ -70,219 +68,6 @@ function fleetGroups(devices: number): DeviceGroup[] {
     tags: { site, model },
     installedVersion: '1.0.0',
   }));
-}
-
-// ---- processes ------------------------------------------------------------------------------------------------
-
-interface ProcessPeak {
-  label: string;
-  hwmBytes: number;
-}
-
-/** The pid and every descendant of it (from /proc/<pid>/stat parent ids). */
-function processTree(rootPid: number): number[] {
-  const children = new Map<number, number[]>();
-  for (const entry of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    let stat: string;
-    try {
-      stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
-    } catch {
-      continue; // gone meanwhile
-    }
-    // Fields after the command name (which may hold spaces and parentheses): state, ppid, ...
-    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-    const list = children.get(ppid) ?? [];
-    list.push(Number(entry));
-    children.set(ppid, list);
-  }
-  const tree: number[] = [];
-  const queue = [rootPid];
-  while (queue.length) {
-    const pid = queue.shift()!;
-    tree.push(pid);
-    queue.push(...(children.get(pid) ?? []));
-  }
-  return tree;
-}
-
-function readPeak(pid: number): ProcessPeak | undefined {
-  try {
-    const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-    const kb = /VmHWM:\s+(\d+) kB/.exec(status)?.[1];
-    if (!kb) return undefined;
-    const args = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
-    const script = args.find((a) => a.endsWith('.js') || a.endsWith('.mjs')) ?? args[0] ?? String(pid);
-    const label = script.includes('azurite') ? 'azurite' : path.relative(root, script) || script;
-    return { label, hwmBytes: Number(kb) * 1024 };
-  } catch {
-    return undefined; // exited meanwhile
-  }
-}
-
-interface Child {
-  base: string;
-  /** Reads VmHWM of the whole process tree now; keeps the highest seen per process. */
-  samplePeaks(): void;
-  peaks(): ProcessPeak[];
-  logTail(): string;
-  stop(): Promise<void>;
-}
-
-const running = new Set<ChildProcess>();
-
-function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
-  try {
-    process.kill(-child.pid!, signal);
-  } catch {
-    /* already gone */
-  }
-}
-
-/** Spawns `node <args>` in its own process group and waits for `ready` (its first group: the base URL) on its output. */
-async function startChild(args: string[], env: Record<string, string>, ready: RegExp, what: string): Promise<Child> {
-  const child = spawn(process.execPath, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-  running.add(child);
-  const exited = new Promise<void>((resolve) => child.once('exit', () => { running.delete(child); resolve(); }));
-  const lines: string[] = [];
-  let partial = '';
-  const peaks = new Map<number, ProcessPeak>();
-  const samplePeaks = () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    for (const pid of processTree(child.pid!)) {
-      const peak = readPeak(pid);
-      if (peak && peak.hwmBytes > (peaks.get(pid)?.hwmBytes ?? 0)) peaks.set(pid, peak);
-    }
-  };
-  const sampler = setInterval(samplePeaks, 250);
-  const stop = async () => {
-    clearInterval(sampler);
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGINT');
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([exited, new Promise((resolve) => { timer = setTimeout(resolve, 10_000); })]);
-    clearTimeout(timer);
-    killGroup(child, 'SIGKILL'); // whatever it started and did not stop (e.g. Azurite)
-    await exited;
-  };
-  try {
-    const base = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`${what} did not start within 120 s:\n${lines.join('\n')}`)), 120_000);
-      const onData = (chunk: Buffer) => {
-        const text = partial + chunk.toString();
-        const split = text.split('\n');
-        partial = split.pop() ?? '';
-        for (const line of split) {
-          lines.push(line);
-          if (lines.length > 200) lines.shift();
-          const match = ready.exec(line);
-          if (match) {
-            clearTimeout(timer);
-            resolve(match[1]!);
-          }
-        }
-      };
-      child.stdout!.on('data', onData);
-      child.stderr!.on('data', onData);
-      child.once('exit', (code, signal) => {
-        clearTimeout(timer);
-        reject(new Error(`${what} exited (${code ?? signal}):\n${lines.join('\n')}`));
-      });
-    });
-    samplePeaks();
-    return { base, samplePeaks, peaks: () => [...peaks.values()], logTail: () => [...lines, partial].join('\n'), stop };
-  } catch (err) {
-    await stop();
-    throw err;
-  }
-}
-
-process.on('exit', () => {
-  for (const child of running) killGroup(child, 'SIGKILL');
-});
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    for (const child of running) killGroup(child, 'SIGKILL');
-    cleanupTemp();
-    process.exit(130);
-  });
-}
-
-// ---- HTTP -----------------------------------------------------------------------------------------------------
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON from the app's API and the durable HTTP API
-type Json = any;
-
-async function call(url: string, method = 'GET', body?: unknown): Promise<{ status: number; body: Json }> {
-  const res = await fetch(url, {
-    method,
-    headers: { 'content-type': 'application/json', ...principalHeaders(caller) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  let parsed: Json = text;
-  try {
-    parsed = text ? JSON.parse(text) : undefined;
-  } catch {
-    /* not JSON */
-  }
-  return { status: res.status, body: parsed };
-}
-
-async function expectStatus(what: string, status: number, res: Promise<{ status: number; body: Json }>): Promise<Json> {
-  const answer = await res;
-  if (answer.status !== status) throw new Error(`${what}: ${answer.status} ${JSON.stringify(answer.body)?.slice(0, 2000)}`);
-  return answer.body;
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** History length of each instance (showHistory through the durable HTTP API), and how many activities of each name it scheduled. */
-async function historyOf(base: string, instanceIds: string[]): Promise<{ events: number; byInstance: Record<string, number>; scheduled: Record<string, Record<string, number>> }> {
-  const byInstance: Record<string, number> = {};
-  const scheduled: Record<string, Record<string, number>> = {};
-  let events = 0;
-  for (const id of instanceIds) {
-    const { status, body } = await call(`${base}/runtime/webhooks/durabletask/instances/${encodeURIComponent(id)}?showHistory=true&showInput=false`);
-    if (status !== 200 && status !== 202) throw new Error(`history of ${id}: ${status} ${JSON.stringify(body)?.slice(0, 500)}`);
-    const history: Json[] = Array.isArray(body?.historyEvents) ? body.historyEvents : [];
-    byInstance[id] = history.length;
-    events += history.length;
-    const names: Record<string, number> = {};
-    for (const event of history) if (event.EventType === 'TaskScheduled') names[event.Name] = (names[event.Name] ?? 0) + 1;
-    scheduled[id] = names;
-  }
-  return { events, byInstance, scheduled };
-}
-
-// ---- figures ----------------------------------------------------------------------------------------------------
-
-interface Figures {
-  design: string;
-  devices: number;
-  wallSeconds: number;
-  peakRssMB: number;
-  historyEvents: number;
-  instances: number;
-  [key: string]: unknown;
-}
-
-const round = (n: number, digits = 2) => Number(n.toFixed(digits));
-const mb = (bytes: number) => round(bytes / 2 ** 20, 0);
-
-function memoryFigures(child: Child): { peakRssMB: number; peakRssMBByProcess: Record<string, number> } {
-  child.samplePeaks();
-  const byProcess: Record<string, number> = {};
-  let total = 0;
-  for (const { label, hwmBytes } of child.peaks()) {
-    byProcess[label] = (byProcess[label] ?? 0) + mb(hwmBytes);
-    total += hwmBytes;
-  }
-  return { peakRssMB: mb(total), peakRssMBByProcess: byProcess };
-}
-
-async function hostMetrics(base: string): Promise<Record<string, number>> {
-  const m = (await call(`${base}/admin/host/metrics`)).body as Record<string, number>;
-  return { activities: m.activitiesCompleted ?? NaN, episodes: m.episodes ?? NaN, episodeMsMedian: round(m.episodeMsMedian ?? NaN), episodeMsMax: round(m.episodeMsMax ?? NaN) };
 }
 
 // ---- the real design --------------------------------------------------------------------------------------------
@@ -359,11 +144,11 @@ async function runWavesAndBatches(devices: number, profile: string): Promise<Fig
 
 // ---- the naive design -------------------------------------------------------------------------------------------
 
-async function runNaive(devices: number, profile: string): Promise<Figures> {
+async function runNaive(devices: number): Promise<Figures> {
   const spawned = performance.now();
   const host = await startChild(
     [path.join(root, 'dist/devhost/cli.js'), '--app', naiveApp, '--port', '0', '--time-skip'],
-    { FLEET_PROFILE: profile }, /devhost listening on (http:\/\/[\d.:]+)/, 'devhost (naive app)',
+    {}, /devhost listening on (http:\/\/[\d.:]+)/, 'devhost (naive app)',
   );
   try {
     const startSeconds = (performance.now() - spawned) / 1000;
@@ -427,6 +212,7 @@ function cleanupTemp(): void {
   if (tempDir) fs.rmSync(tempDir, { recursive: true, force: true });
   tempDir = undefined;
 }
+killChildrenOnExit(cleanupTemp);
 
 async function main(): Promise<void> {
   tempDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rollout-bench-'));
@@ -439,7 +225,7 @@ async function main(): Promise<void> {
       const figures = await runWavesAndBatches(devices, profile);
       real.set(devices, figures);
       console.log(JSON.stringify(figures));
-      const naiveFigures = await runNaive(devices, profile);
+      const naiveFigures = await runNaive(devices);
       naive.set(devices, naiveFigures);
       console.log(JSON.stringify(naiveFigures));
     }

@@ -24,5 +24,7 @@ export interface RunningHost {
   /** e.g. http://127.0.0.1:7071 */
   url: string;
   port: number;
+  /** The host clock (ms since the epoch): what durable timers follow; local stand-ins share it (scaled or skipped). */
+  now(): number;
   stop(): Promise<void>;
 }

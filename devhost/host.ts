@@ -210,6 +210,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   return {
     url,
     port,
+    now: () => clock.nowMs(),
     async stop() {
       ready = false;
       timers.stop();

@@ -7,8 +7,8 @@ import type { PublicJwk } from '../domain/packages/signing';
 export interface AppConfig {
   blob: { connectionString: string } | { serviceUrl: string };
   cosmos: { endpoint: string; key?: string; database: string };
-  /** Where devices are: a simulated fleet from a profile (local runs, tests) or an IoT Hub. */
-  fleet: { simulated: { profilePath: string; stateFile?: string } } | { iotHub: { hostName: string } };
+  /** The IoT Hub devices are reached through, and how hard the app may drive it. */
+  iotHub: IotHubConfig;
   /** Blob containers: where imported packages are kept, and where CI uploads firmware. */
   packages: { container: string; firmwareUploadContainer: string };
   /** Enterprise events: an Event Grid topic (managed identity), or a local JSON-lines log. */
@@ -21,6 +21,22 @@ export interface AppConfig {
   signing:
     | { keyDir: string }
     | { keyVaultKeyUrl?: string; certificate?: string; trustedRoots: PublicJwk[]; retiredCertificates: string[]; revocationList?: string };
+}
+
+export type IotHubSku = 'S1' | 'S2' | 'S3';
+
+export interface IotHubConfig {
+  /** Azure: the hub's host name and the managed identity; locally: a connection string (and the hub's CA). */
+  connection: { hostName: string } | { connectionString: string; caFile?: string };
+  /** The hub's tier and units: the app paces its calls to that tier's documented quotas. */
+  sku: IotHubSku;
+  units: number;
+  /** Share of each quota the app may use (the rest is left to devices and other callers). */
+  quotaShare: number;
+  /** Hub seconds per real second: 1 for a real hub; the local hub counts quotas on the (scaled) host clock. */
+  clockScale: number;
+  /** How a batch's command reaches its devices: paced per-device twin patches, or one twin-update job per chunk. */
+  dispatch: 'patches' | 'job';
 }
 
 export class ConfigError extends Error {
@@ -48,11 +64,18 @@ export function readConfig(env: Env): AppConfig {
     database: required('COSMOS_DATABASE'),
   };
 
-  const profilePath = optional(env, 'FLEET_PROFILE');
-  const stateFile = optional(env, 'FLEET_STATE_FILE');
-  const fleet = profilePath
-    ? { simulated: { profilePath, ...(stateFile ? { stateFile } : {}) } }
-    : { iotHub: { hostName: required('IOTHUB_HOSTNAME') } };
+  const iotHubConnectionString = optional(env, 'IOTHUB_CONNECTION_STRING');
+  const iotHubCaFile = optional(env, 'IOTHUB_CA_FILE');
+  const iotHub: IotHubConfig = {
+    connection: iotHubConnectionString
+      ? { connectionString: iotHubConnectionString, ...(iotHubCaFile ? { caFile: iotHubCaFile } : {}) }
+      : { hostName: required('IOTHUB_HOSTNAME') },
+    sku: oneOf(env, 'IOTHUB_SKU', ['S1', 'S2', 'S3'] as const, 'S1'),
+    units: numberSetting(env, 'IOTHUB_UNITS', 1, (n) => Number.isInteger(n) && n >= 1 && n <= 200),
+    quotaShare: numberSetting(env, 'IOTHUB_QUOTA_SHARE', 0.9, (n) => n > 0 && n <= 1),
+    clockScale: numberSetting(env, 'IOTHUB_CLOCK_SCALE', 1, (n) => n > 0),
+    dispatch: oneOf(env, 'IOTHUB_DISPATCH_MODE', ['patches', 'job'] as const, 'patches'),
+  };
 
   const packages = {
     container: optional(env, 'UPDATES_CONTAINER') ?? 'updates',
@@ -81,7 +104,7 @@ export function readConfig(env: Env): AppConfig {
   const approvals = { ...(linkSecret ? { linkSecret } : {}), ...(teamsWorkflowUrl ? { teamsWorkflowUrl } : {}), ...(publicBaseUrl ? { publicBaseUrl } : {}) };
 
   if (missing.length > 0) throw new ConfigError(`Missing app settings: ${missing.join(', ')}`);
-  return { blob, cosmos, fleet, packages, signing, events, groupRoles, approvals };
+  return { blob, cosmos, iotHub, packages, signing, events, groupRoles, approvals };
 }
 
 /** A JSON array setting; absent = empty. */
@@ -95,6 +118,21 @@ function jsonList<T>(env: Env, name: string): T[] {
     // reported below
   }
   throw new ConfigError(`App setting ${name} must be a JSON array.`);
+}
+
+function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
+  const value = optional(env, name);
+  if (value === undefined) return fallback;
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  throw new ConfigError(`App setting ${name} must be one of ${allowed.join(', ')}, not '${value}'.`);
+}
+
+function numberSetting(env: Env, name: string, fallback: number, valid: (n: number) => boolean): number {
+  const value = optional(env, name);
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (Number.isFinite(n) && valid(n)) return n;
+  throw new ConfigError(`App setting ${name} has an invalid value '${value}'.`);
 }
 
 /** Empty and blank values count as unset: Azure keeps a setting's name with an empty value for "not used here". */

@@ -10,11 +10,13 @@ import { createCosmosClient } from '../adapters/cosmos/cosmos-client';
 import { createCosmosHealthProbe } from '../adapters/cosmos/cosmos-health-probe';
 import { readAppVersion } from './app-version';
 import path from 'node:path';
-import { ConfigError, readConfig } from './config';
+import { readConfig } from './config';
 import { createHealthHandler } from './health';
 import { CosmosRolloutStore } from '../adapters/cosmos/rollout-store';
 import { CosmosUpdateStore } from '../adapters/cosmos/update-store';
-import { SimulatedFleet } from '../adapters/simulated-fleet/simulated-fleet';
+import { createIotHubClients } from '../adapters/iothub/iothub-clients';
+import { IotHubFleet } from '../adapters/iothub/iothub-fleet';
+import { createPackageUrls } from '../adapters/blob/package-urls';
 import type { FleetPort } from '../domain/fleet/fleet-port';
 import { registerRollouts, rolloutStarter } from './register-rollouts';
 import { CosmosAuditLog, sha256Hex } from '../adapters/cosmos/audit-log';
@@ -65,15 +67,13 @@ app.http('health', {
 
 const packageStore = new BlobPackageStore(blobService, config.packages.container);
 
+/** Devices through IoT Hub: the same adapter in Azure (managed identity) and locally (the local hub's connection string). */
 function createFleet(): FleetPort {
-  if ('simulated' in config.fleet) {
-    const { profilePath, stateFile } = config.fleet.simulated;
-    // Simulated devices trust the service's roots and revocation list, as real ones are provisioned to. Without
-    // signing set up, trust() rejects and devices refuse signed packages, saying why; the app still starts.
-    const packages = { trust: async () => (await loadSigning()).signingKeys(new Date()), download: (file: string) => packageStore.get(file) };
-    return SimulatedFleet.fromProfileFile(path.resolve(profilePath), { ...(stateFile ? { stateFile: path.resolve(stateFile) } : {}), packages });
-  }
-  throw new ConfigError(`The IoT Hub fleet adapter (${config.fleet.iotHub.hostName}) is not available yet: set FLEET_PROFILE to use a simulated fleet.`);
+  const { connection, sku, units, quotaShare, clockScale, dispatch } = config.iotHub;
+  const clients = createIotHubClients('hostName' in connection ? { hostName: connection.hostName, credential: identity() } : connection);
+  // Devices download packages with short-lived read-only URLs (account key locally, user delegation key in Azure).
+  const urlFor = createPackageUrls({ service: blobService, containerName: config.packages.container });
+  return new IotHubFleet({ clients, sku, units, quotaShare, clockScale, dispatch, urlFor });
 }
 
 const database = cosmos.database(config.cosmos.database);

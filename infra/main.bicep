@@ -17,6 +17,15 @@ param containerRegistryId string = ''
 @description('Region of that registry: an Event Grid system topic lives next to its source.')
 param containerRegistryLocation string = location
 
+@allowed(['S1', 'S2', 'S3'])
+@description('IoT Hub tier: the app paces dispatch to its quotas.')
+param iotHubSku string = 'S1'
+
+@minValue(1)
+@maxValue(200)
+@description('IoT Hub units (quotas grow with units).')
+param iotHubUnits int = 1
+
 var tags = { 'azd-env-name': environmentName }
 var token = toLower(uniqueString(subscription().id, environmentName, location))
 var cosmosDatabaseName = 'ota'
@@ -55,7 +64,7 @@ module keyVault 'modules/key-vault.bicep' = {
 module iotHub 'modules/iot-hub.bicep' = {
   name: 'iot-hub'
   scope: rg
-  params: { name: 'iot-${token}', location: location, tags: tags }
+  params: { name: 'iot-${token}', location: location, tags: tags, sku: iotHubSku, units: iotHubUnits }
 }
 
 // App settings. The names must match local.settings.sample.json (test/unit/infra-settings.test.ts checks it).
@@ -70,10 +79,16 @@ var appSettings = {
   COSMOS_ENDPOINT: cosmos.outputs.endpoint
   COSMOS_KEY: ''
   COSMOS_DATABASE: cosmosDatabaseName
-  // Devices: the IoT Hub in Azure; FLEET_PROFILE (a simulated fleet) is for local runs and tests only.
+  // Devices: the IoT Hub, reached with the managed identity (IoT Hub Data Contributor). The connection string and
+  // CA file are for the local hub only. The app paces its calls to the tier's quotas, so SKU and units must match the hub.
   IOTHUB_HOSTNAME: iotHub.outputs.hostName
-  FLEET_PROFILE: ''
-  FLEET_STATE_FILE: ''
+  IOTHUB_CONNECTION_STRING: ''
+  IOTHUB_CA_FILE: ''
+  IOTHUB_SKU: iotHubSku
+  IOTHUB_UNITS: string(iotHubUnits)
+  IOTHUB_QUOTA_SHARE: '0.9'
+  IOTHUB_CLOCK_SCALE: '1'
+  IOTHUB_DISPATCH_MODE: 'patches'
   // Packages and signing: the Key Vault key signs; its root-signed certificate and the trusted roots are set after
   // `npm run keys -- certify` (see README); SIGNING_KEY_DIR is for local runs only.
   UPDATES_CONTAINER: 'updates'

@@ -95,13 +95,20 @@ export interface RollbackInput {
   verifyTimeoutMs: number;
 }
 
+/** What a dispatch or restore achieved; `unavailable` when the hub refused for now (breaker open): retry the batch later. */
+export interface DispatchResult {
+  sent: number;
+  alreadyApplied: number;
+  unavailable?: { reason: string; retryAfterMs: number };
+}
+
 export interface ActivityContract {
   loadRolloutPolicy: { input: { rolloutId: string }; output: RolloutPolicy };
   recordProgress: { input: ProgressUpdate; output: null };
   planRollout: { input: { rolloutId: string; at: string }; output: RolloutPlan };
-  dispatchBatch: { input: { rolloutId: string; batchId: string; at: string }; output: { sent: number; alreadyApplied: number } };
+  dispatchBatch: { input: { rolloutId: string; batchId: string; at: string }; output: DispatchResult };
   assessWave: { input: { rolloutId: string; wave: number; at: string }; output: DeviceStateCounts };
-  restoreBatch: { input: { rolloutId: string; batchId: string; at: string }; output: { sent: number; alreadyApplied: number } };
+  restoreBatch: { input: { rolloutId: string; batchId: string; at: string }; output: DispatchResult };
   verifyRestore: { input: { rolloutId: string; waves: number[]; at: string }; output: { restored: number; pending: number } };
   forwardControl: { input: { instanceId: string; event: ControlEvent }; output: { delivered: boolean } };
   startRollouts: { input: { rolloutIds: string[] }; output: null };

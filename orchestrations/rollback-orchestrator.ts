@@ -5,6 +5,8 @@
 import type * as df from 'durable-functions';
 import { callActivity, type ActivityOutput, type RollbackInput } from './contracts';
 
+const maxRestoreAttempts = 50;
+
 export function* rollbackOrchestrator(context: df.OrchestrationContext): Generator<df.Task, string, unknown> {
   const { rolloutId, waves, reason, healthCheckIntervalMs, verifyTimeoutMs, actor } = context.df.getInput() as RollbackInput;
   const now = () => context.df.currentUtcDateTime;
@@ -13,7 +15,17 @@ export function* rollbackOrchestrator(context: df.OrchestrationContext): Generat
 
   yield record('RollingBack', `rolling back: ${reason}`);
   for (const wave of waves) {
-    yield context.df.Task.all(wave.batches.map((batch) => callActivity(context, 'restoreBatch', { rolloutId, batchId: batch.id, at: now().toISOString() })));
+    // Batches the hub refused for now (circuit open) are sent again after the wait it asks for, a bounded number of times.
+    let batches = wave.batches;
+    for (let attempt = 1; batches.length > 0; attempt++) {
+      const results = (yield context.df.Task.all(batches.map((batch) => callActivity(context, 'restoreBatch', { rolloutId, batchId: batch.id, at: now().toISOString() })))) as ActivityOutput<'restoreBatch'>[];
+      const refused = results.flatMap((result, i) => (result.unavailable ? [{ batch: batches[i]!, unavailable: result.unavailable }] : []));
+      if (refused.length === 0 || attempt >= maxRestoreAttempts) break;
+      const wait = Math.max(...refused.map((r) => r.unavailable.retryAfterMs));
+      yield record('RollingBack', `rolling back: ${reason}; ${refused[0]!.unavailable.reason}`);
+      yield context.df.createTimer(new Date(now().getTime() + wait));
+      batches = refused.map((r) => r.batch);
+    }
   }
 
   const waveIndexes = waves.map((w) => w.index);

@@ -72,6 +72,14 @@ export function* waveOrchestrator(context: df.OrchestrationContext): Generator<d
       continue;
     }
     const sent = (yield callActivity(context, 'dispatchBatch', { rolloutId, batchId: batch.id, at: now().toISOString() })) as ActivityOutput<'dispatchBatch'>;
+    if (sent.unavailable) {
+      // The hub refuses for now (its circuit is open): say so, wait as it asks, then send the same batch again
+      // (devices that already got the command are not sent it twice).
+      yield recordRollout('InProgress', `${label}: ${sent.unavailable.reason}`);
+      const outcome = yield* waitUntil(new Date(now().getTime() + sent.unavailable.retryAfterMs));
+      if (outcome) return yield* finish(outcome);
+      continue;
+    }
     state.nextBatch++;
     context.df.setCustomStatus({ phase: 'Dispatching', wave: wave.index, batchesDispatched: state.nextBatch, batches: wave.batches.length });
     const pause = dispatchPauseMs(sent.sent, policy.maxDevicesPerSecond);

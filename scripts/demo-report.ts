@@ -54,7 +54,7 @@ export interface Census {
 interface DeviceAnswer {
   tags?: Record<string, string>;
   installedVersion?: string;
-  acceptedCommands?: string[];
+  desiredCommandId?: string;
 }
 
 /** GET /api/devices/{id} for every id, `concurrency` at a time: enough to be quick, few enough not to swamp the host. */
@@ -72,7 +72,7 @@ export async function takeCensus(api: DemoApi, ids: readonly string[], onProgres
         census.byModel.set(model, tally);
         tally.devices++;
         tally.byVersion.set(body.installedVersion, (tally.byVersion.get(body.installedVersion) ?? 0) + 1);
-        if ((body.acceptedCommands ?? []).length > 0) tally.commanded++;
+        if (body.desiredCommandId) tally.commanded++;
       } else {
         census.missing.push(id);
       }

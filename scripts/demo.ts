@@ -12,7 +12,7 @@
  */
 import { Command, InvalidArgumentError } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
-import { deviceIdOf, demoProfilePath, loadFleetProfile } from '../adapters/simulated-fleet/fleet-profile';
+import { deviceIdOf, demoProfilePath, loadFleetProfile } from '../local-iothub/virtual-devices/fleet-profile';
 import { isFinal } from '../domain/rollouts/rollout-status';
 import type { RolloutView } from '../domain/rollouts/rollout-view';
 import { formatReport, RunRecorder, takeCensus, type Census } from './demo-report';

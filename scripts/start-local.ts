@@ -1,11 +1,13 @@
 /**
- * `npm start`: the whole service on this machine with nothing but npm — Azurite, the Cosmos stand-in and the
- * local Functions host running the app — until Ctrl-C.
+ * `npm start`: the whole service on this machine with nothing but npm — Azurite, the Cosmos stand-in, the local
+ * IoT Hub (with virtual devices) and the local Functions host running the app — until Ctrl-C.
  *
  *   node dist/scripts/start-local.js [--port 7071] [--data <dir>] [--fleet <profile.json>] [--time-scale N] [--time-skip]
+ *                                    [--iothub-sku S1|S2|S3] [--iothub-units N]
  *
- * With --data, blobs, durable task hub state and Cosmos stand-in data survive restarts, `kill -9` included.
- * Without --fleet (the built-in demo fleet) the demo update is registered before the service reports ready.
+ * With --data, blobs, durable task hub state, Cosmos data and the hub's devices and twins survive restarts,
+ * `kill -9` included. Without --fleet (the built-in demo fleet) the demo update is registered before the service
+ * reports ready.
  */
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -15,6 +17,9 @@ import { Command, InvalidArgumentError } from 'commander';
 import { startHost } from '../devhost/host';
 import { startAzurite } from '../devhost/standins/azurite';
 import { startCosmos } from '../devhost/standins/cosmos';
+import { startLocalIotHub } from '../local-iothub';
+import { demoProfilePath } from '../local-iothub/virtual-devices/fleet-profile';
+import { ensureLocalKeys } from '../adapters/signing/local-keys';
 import { demoUpdateId, registerDemoUpdate } from './demo-update';
 import { findRepoRoot, readLocalSettings } from './local-settings';
 import { provisionLocal, provisionLocalBlobs } from './provision-local';
@@ -25,6 +30,8 @@ interface Options {
   fleet?: string;
   timeScale: number;
   timeSkip: boolean;
+  iothubSku: 'S1' | 'S2' | 'S3';
+  iothubUnits: number;
 }
 
 type Stop = () => Promise<void>;
@@ -47,6 +54,27 @@ function parseScale(value: string): number {
   return scale;
 }
 
+function parseSku(value: string): 'S1' | 'S2' | 'S3' {
+  if (value === 'S1' || value === 'S2' || value === 'S3') return value;
+  throw new InvalidArgumentError('must be S1, S2 or S3');
+}
+
+function parseUnits(value: string): number {
+  const units = Number(value);
+  if (!Number.isInteger(units) || units < 1 || units > 200) throw new InvalidArgumentError('must be a whole number from 1 to 200');
+  return units;
+}
+
+/** What devices provisioned by this stack trust: the local root key and the newest revocation list. */
+function localDeviceTrust(keyDir: string) {
+  return async () => {
+    const paths = await ensureLocalKeys(keyDir);
+    const roots = [JSON.parse(fs.readFileSync(paths.rootPublicJwk, 'utf8'))];
+    const revocationList = fs.existsSync(paths.revocationList) ? fs.readFileSync(paths.revocationList, 'utf8').trim() : undefined;
+    return { roots, ...(revocationList ? { revocationList } : {}) };
+  };
+}
+
 function parsePort(value: string): number {
   const port = Number(value);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InvalidArgumentError('must be 0..65535');
@@ -57,8 +85,10 @@ async function main(): Promise<void> {
   const options = new Command('start-local')
     .description('Run the OTA update service locally (Functions host, Azurite, Cosmos stand-in)')
     .option('--port <port>', 'HTTP port of the Functions host (0: any free port)', parsePort, 7071)
-    .option('--data <dir>', 'keep blobs, durable state, Cosmos data and the simulated devices in this folder across restarts')
-    .option('--fleet <profile.json>', 'simulated fleet profile (default: the built-in demo fleet)')
+    .option('--data <dir>', 'keep blobs, durable state, Cosmos data and the IoT Hub (devices, twins, jobs) in this folder across restarts')
+    .option('--fleet <profile.json>', "virtual devices for the local IoT Hub (default: the built-in demo fleet, fleet-profiles/demo.json)")
+    .option('--iothub-sku <tier>', 'IoT Hub tier whose quotas the local hub enforces and the app paces to', parseSku, 'S1')
+    .option('--iothub-units <n>', 'IoT Hub units (quotas grow with units)', parseUnits, 1)
     .option('--time-scale <n>', 'virtual seconds per real second for durable timers', parseScale, 1)
     .option('--time-skip', 'jump the durable clock to the next timer whenever nothing can run (tests, demos)', false)
     .parse()
@@ -99,6 +129,22 @@ async function main(): Promise<void> {
     const azurite = azuriteStart.value;
     const cosmos = cosmosStart.value;
 
+    // Local signing keys (an offline root and a certified signing key), made on first start; virtual devices trust the root.
+    const keyDir = dataDir ? path.join(dataDir, 'keys') : fs.mkdtempSync(path.join(os.tmpdir(), 'ota-keys-'));
+    // The hub follows the host's clock once the host runs (virtual devices and quotas then keep its pace).
+    const hostClock: { now?: () => number } = {};
+    const iotHub = await startLocalIotHub({
+      ...(dataDir ? { dataDir: path.join(dataDir, 'iothub') } : {}),
+      sku: options.iothubSku,
+      units: options.iothubUnits,
+      fleetProfile: path.resolve(options.fleet ?? demoProfilePath),
+      now: () => (hostClock.now ? hostClock.now() : Date.now()),
+      tokenNow: () => Date.now(),
+      trust: localDeviceTrust(keyDir),
+    });
+    running.push(() => iotHub.stop());
+    if (stopping) return stopAndExit();
+
     const settings: Record<string, string> = {
       ...readLocalSettings(repoRoot),
       AzureWebJobsStorage: azurite.connectionString,
@@ -106,10 +152,14 @@ async function main(): Promise<void> {
       BLOB_SERVICE_URL: azurite.blobEndpoint,
       COSMOS_ENDPOINT: cosmos.endpoint,
       COSMOS_KEY: cosmos.key,
-      ...(options.fleet ? { FLEET_PROFILE: path.resolve(options.fleet) } : {}),
-      ...(dataDir ? { FLEET_STATE_FILE: path.join(dataDir, 'fleet', 'devices.jsonl') } : {}),
-      // Local signing keys (an offline root and a certified signing key), created on first start.
-      SIGNING_KEY_DIR: dataDir ? path.join(dataDir, 'keys') : fs.mkdtempSync(path.join(os.tmpdir(), 'ota-keys-')),
+      // The app reaches the local hub exactly as an Azure one, with the same adapter; only the connection differs.
+      IOTHUB_CONNECTION_STRING: iotHub.serviceConnectionString,
+      IOTHUB_CA_FILE: iotHub.caCertFile,
+      IOTHUB_SKU: options.iothubSku,
+      IOTHUB_UNITS: String(options.iothubUnits),
+      // The local hub counts its quotas on the host clock: a scaled clock scales them, and the app's pacing with them.
+      IOTHUB_CLOCK_SCALE: String(options.timeScale),
+      SIGNING_KEY_DIR: keyDir,
       // Approval links are signed with a key made for this run (with --data: kept, so links survive a restart).
       APPROVAL_LINK_SECRET: localLinkSecret(dataDir),
       // Enterprise events locally: a JSON-lines log instead of an Event Grid topic.
@@ -129,6 +179,7 @@ async function main(): Promise<void> {
       clock: { scale: options.timeScale, autoSkip: options.timeSkip },
     });
     running.push(() => host.stop());
+    hostClock.now = () => host.now();
     started = true;
     if (stopping) return stopAndExit();
 
@@ -145,6 +196,9 @@ async function main(): Promise<void> {
     console.log(`Blob storage (Azurite): ${azurite.connectionString}`);
     // The stand-in accepts the Cosmos emulator's published development key (public, not a secret).
     console.log(`Cosmos DB (stand-in): ${cosmos.endpoint} database ${settings.COSMOS_DATABASE ?? ''}`);
+    // The hub's own policy key for this local hub (made on its first start): what `azure-iothub` clients connect with.
+    console.log(`IoT Hub (local, ${options.iothubSku} x ${options.iothubUnits}): ${iotHub.serviceConnectionString}`);
+    console.log(`IoT Hub connection info (ports, CA for devices and the service SDK): ${iotHub.connectionInfoFile}`);
     console.log(`OTA update service running: ${host.url}/api/health`);
   } catch (err) {
     await stopAll();

@@ -1,38 +1,37 @@
 // The naive design `npm run bench:rollout` compares against: one orchestration, one activity per device.
 // Per wave (canary, then cumulative-percent waves) it dispatches every device with its own activity, waits for
 // the soak on a durable timer, then checks every device with its own activity (again after a health-check
-// interval for devices still installing). The activities drive a SimulatedFleet built from the same profile
-// file as the real design's (FLEET_PROFILE), through the compiled adapter; no Cosmos, no batches.
+// interval for devices still installing). Its devices are a plain map in this process (an install takes 0.5 s of
+// durable time): the bench counts orchestration history, which no device protocol changes; no Cosmos, no batches.
 import * as df from 'durable-functions';
-import { SimulatedFleet } from '../../dist/adapters/simulated-fleet/simulated-fleet.js';
 
-const profilePath = process.env.FLEET_PROFILE;
-if (!profilePath) throw new Error('naive bench app: set FLEET_PROFILE to the fleet profile file');
-const fleet = SimulatedFleet.fromProfileFile(profilePath);
+const installMs = 500;
+/** deviceId → { version, commandId, atMs } of the last command. */
+const commands = new Map();
 
 df.app.activity('naiveDispatchDevice', {
-  handler: async ({ deviceId, rolloutId, updateName, version, commandId, at }) => {
-    const { sent } = await fleet.applyDesired([{ deviceId, desired: { commandId, rolloutId, updateName, version, kind: 'install' } }], at);
-    return sent;
+  handler: async ({ deviceId, version, commandId, at }) => {
+    if (commands.get(deviceId)?.commandId === commandId) return 0;
+    commands.set(deviceId, { version, commandId, atMs: Date.parse(at) });
+    return 1;
   },
 });
 
 df.app.activity('naiveCheckDevice', {
   handler: async ({ deviceId, version, at }) => {
-    const [report] = await fleet.readReports([deviceId], at);
-    if (!report) return 'missing';
-    if (report.state === 'installing') return 'installing';
-    return report.state === 'succeeded' && report.installedVersion === version && report.healthy ? 'succeeded' : 'failed';
+    const command = commands.get(deviceId);
+    if (!command) return 'missing';
+    if (Date.parse(at) < command.atMs + installMs) return 'installing';
+    return command.version === version ? 'succeeded' : 'failed';
   },
 });
 
-/** Device ids in profile order: `idPrefix` + index, as the simulated fleet names them. */
+/** Device ids in profile order: `idPrefix` + index, as the fleet profile names them. */
 function deviceIdsOf(groups) {
   const ids = [];
   for (const { idPrefix, count } of groups) for (let i = 0; i < count; i++) ids.push(`${idPrefix}${i}`);
   return ids;
 }
-
 df.app.orchestration('naiveRollout', function* (context) {
   const { groups, updateName, version, canaryPercent, wavePercents, soakMs, healthCheckIntervalMs } = context.df.getInput();
   const rolloutId = context.df.instanceId;

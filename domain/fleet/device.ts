@@ -11,10 +11,11 @@ export interface DeviceSummary {
 /**
  * What a device reports about its update agent. Documented values; stored, never renamed:
  * - idle: no command pending; `installedVersion` is current
+ * - downloading: a command was accepted and its package is being fetched
  * - installing: a command was received and is being applied
  * - succeeded / failed: the last command finished (failed leaves the previous version installed)
  */
-export type InstallState = 'idle' | 'installing' | 'succeeded' | 'failed';
+export type InstallState = 'idle' | 'downloading' | 'installing' | 'succeeded' | 'failed';
 
 export interface DeviceReport {
   deviceId: string;
@@ -33,9 +34,13 @@ export interface DeviceDetails extends DeviceSummary {
   state: InstallState;
   healthy: boolean;
   lastReportAt: string | undefined;
+  /** The version the current desired command asks for, and that command's id. */
   desiredVersion: string | undefined;
-  /** Ids of the commands the device accepted, oldest first (each command reaches a device once). */
-  acceptedCommands: string[];
+  desiredCommandId?: string;
+  /** The command the device's latest report answers (equal to `desiredCommandId` once the device has taken it). */
+  commandId?: string;
+  /** The device's last failure, as `code: message`. */
+  error?: string;
   /** How the last signed package reached the device, or why the device refused it. */
   lastDelivery?: { kind: 'delta' | 'full' | 'refused'; bytes: number; detail?: string };
 }

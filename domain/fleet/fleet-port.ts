@@ -12,6 +12,8 @@ export interface DesiredVersion {
   /** Idempotency key: the same command delivered twice reaches a device once. */
   commandId: string;
   rolloutId: string;
+  /** The update's provider (Device Update style identity); sent to the device with name and version. */
+  provider?: string;
   updateName: string;
   version: string;
   /** install = the rollout's update; restore = compensating roll back to the device's previous version. */
@@ -23,18 +25,54 @@ export interface DesiredVersion {
 /** What a device needs to verify and fetch a signed update: the manifest JWS and where files and deltas are. */
 export interface PackageDelivery {
   signedManifest: string;
-  /** Per manifest file: the package-store path of the full file and of each delta (by base version). */
-  files: { fileName: string; path?: string; deltas: { baseVersion: string; path: string }[] }[];
+  /**
+   * Per manifest file: the package-store path of the full file and of each delta (by base version), with the sizes and
+   * base64 SHA-256 hashes of the manifest (a device checks a download before it looks further). No path: a container
+   * image, pulled from its registry.
+   */
+  files: PackageFile[];
+}
+
+export interface PackageFile {
+  fileName: string;
+  path?: string;
+  sizeInBytes: number;
+  sha256: string;
+  deltas: { baseVersion: string; path: string; sizeInBytes: number; sha256: string }[];
+}
+
+/** Narrows a report read to the devices a command was sent to (a hub answers that with one query per page). */
+export interface ReportScope {
+  commandId: string;
 }
 
 export interface FleetPort {
   queryDevices(target: DeviceTarget): Promise<DeviceSummary[]>;
   /** Sets the desired version on each device; a device that already has this commandId is left alone. */
   applyDesired(commands: { deviceId: string; desired: DesiredVersion }[], at: string): Promise<{ sent: number; alreadyApplied: number }>;
-  readReports(deviceIds: readonly string[], at: string): Promise<DeviceReport[]>;
+  /**
+   * The latest report of each of `deviceIds` that has reported anything. With a scope, only devices whose desired
+   * command is `scope.commandId` are read (the ids must all have been sent that command).
+   */
+  readReports(deviceIds: readonly string[], at: string, scope?: ReportScope): Promise<DeviceReport[]>;
   getDevice(deviceId: string): Promise<DeviceDetails | undefined>;
 }
 
 export class InvalidTargetQueryError extends Error {
   override name = 'InvalidTargetQueryError';
+}
+
+/**
+ * The fleet cannot be reached for now (the hub fails or throttles beyond retrying). The message is meant to be shown as
+ * the rollout's reason for waiting; `retryAfterMs` is when trying again makes sense.
+ */
+export class FleetUnavailableError extends Error {
+  override name = 'FleetUnavailableError';
+
+  constructor(
+    message: string,
+    readonly retryAfterMs: number,
+  ) {
+    super(message);
+  }
 }

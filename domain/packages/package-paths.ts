@@ -11,7 +11,10 @@ export function deltaFileName(fileName: string, baseVersion: string): string {
   return `${fileName}.from-${baseVersion}.delta`;
 }
 
-/** The delivery a device gets for a signed manifest; container images have no stored bytes (their registry does). */
+/**
+ * The delivery a device gets for a signed manifest, with the manifest's sizes and hashes; container images have no
+ * stored bytes (their registry does).
+ */
 export function packageDelivery(manifest: UpdateManifest, signedManifest: string): PackageDelivery {
   const folder = packageFolder(manifest.updateId);
   const stored = manifest.provenance.source === 'blobStorage';
@@ -20,7 +23,11 @@ export function packageDelivery(manifest: UpdateManifest, signedManifest: string
     files: manifest.files.map((file) => ({
       fileName: file.fileName,
       ...(stored ? { path: `${folder}/${file.fileName}` } : {}),
-      deltas: (file.deltas ?? []).map((delta) => ({ baseVersion: delta.baseVersion, path: `${folder}/${delta.fileName}` })),
+      sizeInBytes: file.sizeInBytes,
+      sha256: file.hashes.sha256,
+      deltas: (file.deltas ?? []).map((delta) => ({
+        baseVersion: delta.baseVersion, path: `${folder}/${delta.fileName}`, sizeInBytes: delta.sizeInBytes, sha256: delta.hashes.sha256,
+      })),
     })),
   };
 }

@@ -27,7 +27,8 @@ export function classifyDevice(input: ClassifyDeviceInput): DeviceRolloutState {
 
   // Still waiting. An installing device has until the timeout after its last word (at the earliest the dispatch);
   // any other device has until the timeout after the dispatch to show it acted on the command.
-  const since = report?.state === 'installing' && reportedAt !== undefined ? Math.max(reportedAt, dispatchedAt) : dispatchedAt;
+  const working = report?.state === 'installing' || report?.state === 'downloading';
+  const since = working && reportedAt !== undefined ? Math.max(reportedAt, dispatchedAt) : dispatchedAt;
   return now - since > deviceTimeoutMs ? 'silent' : 'dispatched';
 }
 

@@ -1,13 +1,15 @@
-// IoT Hub for the fleet. S1: twin updates, jobs and direct methods at the rates the rollout planner assumes.
+// IoT Hub for the fleet. The app paces twin updates, queries and jobs to this tier's quotas (IOTHUB_SKU/UNITS).
 param name string
 param location string
 param tags object
+param sku string = 'S1'
+param units int = 1
 
 resource hub 'Microsoft.Devices/IotHubs@2023-06-30' = {
   name: name
   location: location
   tags: tags
-  sku: { name: 'S1', capacity: 1 }
+  sku: { name: sku, capacity: units }
   properties: {
     // Hub-scoped shared access keys off: the service side uses Entra ID. Devices keep their own
     // per-device credentials (the device APIs do not accept Entra ID).

@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { repoRoot } from './devhost-process';
 import { principalHeaders } from '../../scripts/local-principal';
+import { createIotHubClients, type IotHubClients } from '../../adapters/iothub/iothub-clients';
 
 export interface LocalStack {
   url: string;
@@ -14,6 +15,10 @@ export interface LocalStack {
   api(method: string, route: string, body?: unknown, caller?: string, roles?: string[], groups?: string[]): Promise<{ status: number; body: any }>;
   /** Time-skipping on or off, and jumps of the durable clock (the devhost's admin API). */
   setTimeSkip(on: boolean): Promise<void>;
+  /** The stack's local IoT Hub, through the official service SDK (as an operator's script would reach it). */
+  iotHub(): IotHubClients;
+  /** The command ids a virtual device accepted, oldest first, as the device itself keeps them in its twin. */
+  commandsOf(deviceId: string): Promise<string[]>;
   advanceClock(by: string): Promise<void>;
   kill9(): Promise<void>;
   stop(): Promise<void>;
@@ -30,8 +35,18 @@ export function writeProfile(profile: unknown): string {
   return file;
 }
 
-export async function startLocalStack(options: { fleet?: string; dataDir?: string; timeSkip?: boolean } = {}): Promise<LocalStack> {
+export interface LocalStackOptions {
+  fleet?: string;
+  dataDir?: string;
+  timeSkip?: boolean;
+  /** The local IoT Hub's tier (default S3 x 10: quick scenarios; the pacing to S1 is measured by bench:iothub). */
+  iothubSku?: 'S1' | 'S2' | 'S3';
+  iothubUnits?: number;
+}
+
+export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   const args = [path.join(repoRoot, 'dist/scripts/start-local.js'), '--port', '0'];
+  args.push('--iothub-sku', options.iothubSku ?? 'S3', '--iothub-units', String(options.iothubUnits ?? 10));
   if (options.fleet) args.push('--fleet', options.fleet);
   if (options.dataDir) args.push('--data', options.dataDir);
   if (options.timeSkip) args.push('--time-skip');
@@ -50,6 +65,13 @@ export async function startLocalStack(options: { fleet?: string; dataDir?: strin
     child.stderr!.on('data', onData);
     child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`local stack exited with ${code}:\n${log}`)); });
   });
+  let hub: IotHubClients | undefined;
+  const iotHub = (): IotHubClients => {
+    const file = /IoT Hub connection info[^:]*: (\S+)/.exec(log)?.[1];
+    if (!file) throw new Error(`the stack printed no IoT Hub connection info:\n${log}`);
+    const info = JSON.parse(fs.readFileSync(file, 'utf8')) as { serviceConnectionString: string; caCertFile: string };
+    return (hub ??= createIotHubClients({ connectionString: info.serviceConnectionString, caFile: info.caCertFile }));
+  };
   const killGroup = (signal: NodeJS.Signals) => {
     try { process.kill(-child.pid!, signal); } catch { /* already gone */ }
   };
@@ -68,6 +90,12 @@ export async function startLocalStack(options: { fleet?: string; dataDir?: strin
       try { parsed = text ? JSON.parse(text) : undefined; } catch { /* not JSON */ }
       return { status: res.status, body: parsed as any };
     },
+    iotHub,
+    async commandsOf(deviceId) {
+      const { responseBody: twin } = await iotHub().registry.getTwin(deviceId);
+      const agent = (twin.properties.reported as { virtualAgent?: { commands?: string[] } }).virtualAgent;
+      return agent?.commands ?? [];
+    },
     async setTimeSkip(on) {
       const res = await fetch(`${url}/admin/host/clock`, { method: 'POST', body: JSON.stringify({ autoSkip: on }) });
       if (res.status !== 200) throw new Error(`clock: ${res.status}`);
@@ -77,10 +105,13 @@ export async function startLocalStack(options: { fleet?: string; dataDir?: strin
       if (res.status !== 200) throw new Error(`clock: ${res.status}`);
     },
     async kill9() {
+      hub?.close();
+      hub = undefined;
       killGroup('SIGKILL'); // the whole group: start-local, Azurite; as a crash of the machine would
       await exited;
     },
     async stop() {
+      hub?.close();
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGINT');
       let timer: NodeJS.Timeout | undefined;
       await Promise.race([exited, new Promise((r) => { timer = setTimeout(r, 10000); })]);

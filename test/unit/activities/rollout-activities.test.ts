@@ -1,21 +1,17 @@
 /** Rollout activities are safe to run twice (durable activities are at least once). */
 import { createRolloutActivities } from '../../../activities/rollout-activities';
-import { SimulatedFleet } from '../../../adapters/simulated-fleet/simulated-fleet';
-import { parseFleetProfile } from '../../../adapters/simulated-fleet/fleet-profile';
+import { InMemoryFleet } from '../../support/in-memory-fleet';
 import type { RolloutRecord } from '../../../domain/rollouts/rollout-record';
 import { InMemoryRolloutStore, InMemoryUpdateStore } from '../../support/in-memory-stores';
 
 const t0 = '2026-11-25T10:00:00.000Z';
 const later = (ms: number) => new Date(Date.parse(t0) + ms).toISOString();
 
-async function setup(behaviors: unknown[] = []) {
-  const fleet = new SimulatedFleet(parseFleetProfile({
-    devices: [
-      { count: 30, idPrefix: 'a-', tags: { site: 'plant-a', model: 'ctl-a' }, installedVersion: '1.0.0' },
-      { count: 20, idPrefix: 'b-', tags: { site: 'plant-b', model: 'ctl-b' }, installedVersion: '1.1.0' },
-    ],
-    behaviors,
-  }));
+async function setup(unhealthyModels: string[] = []) {
+  const fleet = new InMemoryFleet([
+    { count: 30, idPrefix: 'a-', tags: { site: 'plant-a', model: 'ctl-a' }, installedVersion: '1.0.0' },
+    { count: 20, idPrefix: 'b-', tags: { site: 'plant-b', model: 'ctl-b' }, installedVersion: '1.1.0' },
+  ], { installMs: 500, unhealthyModels });
   const rollouts = new InMemoryRolloutStore();
   const updates = new InMemoryUpdateStore();
   const updateId = { provider: 'contoso', name: 'line-controller', version: '2.0.0' };
@@ -65,7 +61,7 @@ describe('dispatchBatch', () => {
 
 describe('assessWave, restoreBatch and verifyRestore', () => {
   it('classifies failures, restores each device to the version it had before, and verifies by fresh reports', async () => {
-    const { activities, fleet } = await setup([{ when: { model: 'ctl-b', version: '2.0.0' }, installFailureRate: 0, unhealthyRate: 1 }]);
+    const { activities, fleet } = await setup(['ctl-b']);
     const plan = await activities.planRollout({ rolloutId: 'ro-1', at: t0 });
     for (const wave of plan.waves) for (const batch of wave.batches) await activities.dispatchBatch({ rolloutId: 'ro-1', batchId: batch.id, at: t0 });
     const counts = await Promise.all(plan.waves.map((w) => activities.assessWave({ rolloutId: 'ro-1', wave: w.index, at: later(1000) })));

@@ -22,6 +22,8 @@ describe('classifyDevice (target 2.0.0, device timeout 30 min)', () => {
     ['never reported at all, past the timeout', 'silent', undefined, 31],
     ['is installing and reported recently', 'dispatched', report('installing', '1.0.0', 40), 60],
     ['is installing but went quiet past the timeout', 'silent', report('installing', '1.0.0', 10), 41],
+    ['is downloading and reported recently', 'dispatched', report('downloading', '1.0.0', 40), 60],
+    ['is downloading but went quiet past the timeout', 'silent', report('downloading', '1.0.0', 10), 41],
     ['shows a stale install from before the command, within the timeout of the dispatch', 'dispatched', report('installing', '1.0.0', -120), 20],
     ['answered idle on the old version, within the timeout', 'dispatched', report('idle', '1.0.0', 2), 20],
     ['answered idle on the old version and never started, past the timeout', 'silent', report('idle', '1.0.0', 25), 31],

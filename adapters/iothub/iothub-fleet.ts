@@ -1,0 +1,237 @@
+/**
+ * FleetPort on Azure IoT Hub, through the service SDK (azure-iothub): twin queries find devices and read their
+ * reports, the desired property `ota.command` carries commands (docs/device-twin-contract.md), by per-device patches
+ * or by twin-update jobs. Every hub call is paced to a share of the tier's quotas, retried when throttled or failing,
+ * and guarded by a circuit breaker (HubCaller). The `at` arguments of the port are ignored: devices report on their
+ * own clocks.
+ */
+import { randomUUID } from 'node:crypto';
+import type { JobClient, Registry } from 'azure-iothub';
+import type { DeviceDetails, DeviceReport, DeviceSummary } from '../../domain/fleet/device';
+import { InvalidTargetQueryError, type DesiredVersion, type DeviceTarget, type FleetPort, type ReportScope } from '../../domain/fleet/fleet-port';
+import type { BreakerState, CircuitBreakerSettings } from './circuit-breaker';
+import { systemClock, type Clock } from './clock';
+import { HubCaller } from './hub-caller';
+import { hubMessage, isDeviceNotFound, statusOf } from './hub-errors';
+import { concurrentJobs, type IotHubSku } from './hub-quotas';
+import { dispatchJobs } from './job-dispatch';
+import { buildCommand, desiredPatch, type UrlFor } from './ota-command';
+import { dispatchPatches, type DevicePatch } from './patch-dispatch';
+import type { RetryPolicy } from './retry';
+import { toDetails, toReport, toSummary } from './twin-mapping';
+import { desiredCommandIs, idConditions, isQuotable, queryAll } from './twin-queries';
+
+export type DispatchMode = 'patches' | 'job';
+
+export interface IotHubFleetOptions {
+  /** From createIotHubClients. */
+  clients: { registry: Registry; jobs: JobClient };
+  sku: IotHubSku;
+  units: number;
+  /** Share of each quota this app may use; default 0.9 (the rest is left to devices and other callers). */
+  quotaShare?: number;
+  /** Hub seconds per real second: 1 for Azure (default); a local hub on a faster clock grants more per real second. */
+  clockScale?: number;
+  /** `patches` (default): per-device twin patches; `job`: twin-update jobs over chunks of devices. */
+  dispatch?: DispatchMode;
+  /** Read-only, short-lived URL of a package-store path (adapters/blob/package-urls.ts). */
+  urlFor: UrlFor;
+  /** Twin patches in flight at once; default 16. */
+  patchConcurrency?: number;
+  /** Most device ids per `deviceId IN [...]` query; default 1000 (one page). Queries also stay within 8 KB of text. */
+  devicesPerQuery?: number;
+  /** Most devices per twin-update job; default 1000. The job's query condition also stays within 8 KB of text. */
+  devicesPerJob?: number;
+  /** How often a running job is looked at; default 1 s of hub time (polls count against the job operations quota). */
+  jobPollMs?: number;
+  /** The hub fails a job that runs longer; default 3600 s. */
+  jobMaxExecutionSeconds?: number;
+  /** Overrides of the defaults (8 attempts, 200 ms doubling to 15 s). */
+  retry?: Partial<RetryPolicy>;
+  /** Overrides of the defaults (10 failures and half the calls in 30 s, or 5 in a row; pause 5 s doubling to 5 min). */
+  breaker?: Partial<CircuitBreakerSettings>;
+  clock?: Clock;
+  random?: () => number;
+  log?: (message: string) => void;
+}
+
+/** Columns a report needs: far less than whole twins (whose desired part holds a manifest per device). */
+const reportColumns = 'deviceId, properties.reported.ota';
+
+export class IotHubFleet implements FleetPort {
+  private readonly registry: Registry;
+  private readonly jobs: JobClient;
+  private readonly caller: HubCaller;
+  private readonly clock: Clock;
+  private readonly settings: Required<Pick<IotHubFleetOptions, 'dispatch' | 'patchConcurrency' | 'devicesPerQuery' | 'devicesPerJob' | 'jobPollMs' | 'jobMaxExecutionSeconds'>>;
+
+  constructor(private readonly options: IotHubFleetOptions) {
+    this.registry = options.clients.registry;
+    this.jobs = options.clients.jobs;
+    this.clock = options.clock ?? systemClock;
+    this.settings = {
+      dispatch: options.dispatch ?? 'patches',
+      patchConcurrency: options.patchConcurrency ?? 16,
+      devicesPerQuery: options.devicesPerQuery ?? 1000,
+      devicesPerJob: options.devicesPerJob ?? 1000,
+      jobPollMs: options.jobPollMs ?? Math.max(20, 1000 / (options.clockScale ?? 1)),
+      jobMaxExecutionSeconds: options.jobMaxExecutionSeconds ?? 3600,
+    };
+    this.caller = new HubCaller({
+      pacing: { sku: options.sku, units: options.units, quotaShare: options.quotaShare ?? 0.9, clockScale: options.clockScale ?? 1 },
+      clock: this.clock,
+      burst: { jobDeviceOperation: this.settings.devicesPerJob },
+      ...(options.retry ? { retry: options.retry } : {}),
+      ...(options.breaker ? { breaker: options.breaker } : {}),
+      ...(options.random ? { random: options.random } : {}),
+      onBreakerChange: (state: BreakerState, reason: string) => options.log?.(`IoT Hub circuit ${state}: ${reason}`),
+    });
+  }
+
+  /** The circuit breaker's state, for health reporting. */
+  get breakerState(): BreakerState {
+    return this.caller.breaker.state;
+  }
+
+  async queryDevices(target: DeviceTarget): Promise<DeviceSummary[]> {
+    const rows = 'deviceIds' in target ? await this.rowsOf(target.deviceIds, '*') : await this.targetRows(target.query);
+    return rows.map(toSummary).filter((d): d is DeviceSummary => d !== undefined);
+  }
+
+  async applyDesired(commands: { deviceId: string; desired: DesiredVersion }[], _at: string): Promise<{ sent: number; alreadyApplied: number }> {
+    // A device listed twice gets its first command once; the repeat counts as already applied.
+    const unique = new Map<string, DesiredVersion>();
+    for (const { deviceId, desired } of commands) if (!unique.has(deviceId)) unique.set(deviceId, desired);
+    let alreadyApplied = commands.length - unique.size;
+
+    const pending: { deviceId: string; desired: DesiredVersion }[] = [];
+    for (const [commandId, deviceIds] of groupBy([...unique.keys()], (id) => unique.get(id)!.commandId)) {
+      const carrying = await this.devicesCarrying(commandId);
+      for (const deviceId of deviceIds) {
+        if (carrying.has(deviceId)) alreadyApplied++;
+        else pending.push({ deviceId, desired: unique.get(deviceId)! });
+      }
+    }
+    if (pending.length === 0) return { sent: 0, alreadyApplied };
+
+    const patches = await this.patchesFor(pending);
+    const sent = this.settings.dispatch === 'job' ? await this.sendByJobs(patches) : await this.sendPatches(patches);
+    return { sent, alreadyApplied };
+  }
+
+  async readReports(deviceIds: readonly string[], _at: string, scope?: ReportScope): Promise<DeviceReport[]> {
+    const wanted = new Set(deviceIds);
+    if (wanted.size === 0) return [];
+    // Scoped: one query per 1000 devices that were sent the command, instead of one per chunk of ids.
+    const rows = scope
+      ? await queryAll(this.caller, this.registry, `SELECT ${reportColumns} FROM devices WHERE ${desiredCommandIs(scope.commandId)}`)
+      : await this.rowsOf([...wanted], reportColumns);
+    return rows.map(toReport).filter((r): r is DeviceReport => r !== undefined && wanted.has(r.deviceId));
+  }
+
+  async getDevice(deviceId: string): Promise<DeviceDetails | undefined> {
+    const twin = await this.readTwin(deviceId);
+    return twin === undefined ? undefined : toDetails(twin);
+  }
+
+  // ---- reading ---------------------------------------------------------------------------------------------------
+
+  private async targetRows(query: string): Promise<unknown[]> {
+    if (!query.trim()) throw new InvalidTargetQueryError('Invalid target query: it is empty');
+    try {
+      return await queryAll(this.caller, this.registry, `SELECT * FROM devices WHERE ${query}`);
+    } catch (err) {
+      if (statusOf(err) === 400) throw new InvalidTargetQueryError(`Invalid target query: ${hubMessage(err)}`);
+      throw err;
+    }
+  }
+
+  /** Rows for the given devices: `deviceId IN [...]` queries, and a twin read for an id no query can name. */
+  private async rowsOf(deviceIds: readonly string[], columns: string): Promise<unknown[]> {
+    const ids = [...new Set(deviceIds)];
+    const rows: unknown[] = [];
+    const statement = (condition: string) => `SELECT ${columns} FROM devices WHERE ${condition}`;
+    for (const { condition } of idConditions(ids.filter(isQuotable), this.settings.devicesPerQuery, statement)) {
+      rows.push(...(await queryAll(this.caller, this.registry, statement(condition))));
+    }
+    for (const deviceId of ids.filter((id) => !isQuotable(id))) {
+      const twin = await this.readTwin(deviceId);
+      if (twin !== undefined) rows.push(twin);
+    }
+    return rows;
+  }
+
+  private async readTwin(deviceId: string): Promise<unknown> {
+    try {
+      return (await this.caller.call('twinRead', () => this.registry.getTwin(deviceId))).responseBody;
+    } catch (err) {
+      if (isDeviceNotFound(err)) return undefined;
+      throw err;
+    }
+  }
+
+  /** Devices whose desired command is already `commandId`: one query per page of them. */
+  private async devicesCarrying(commandId: string): Promise<Set<string>> {
+    const rows = await queryAll(this.caller, this.registry, `SELECT deviceId FROM devices WHERE ${desiredCommandIs(commandId)}`);
+    return new Set(rows.map((row) => (row as { deviceId?: unknown }).deviceId).filter((id): id is string => typeof id === 'string'));
+  }
+
+  // ---- dispatching -----------------------------------------------------------------------------------------------
+
+  /** Desired patches per device; a command (and its SAS URLs) is built once however many devices share it. */
+  private async patchesFor(pending: readonly { deviceId: string; desired: DesiredVersion }[]): Promise<(DevicePatch & { commandId: string; key: string })[]> {
+    const urls = new Map<string, Promise<string>>();
+    const urlFor = (path: string) => {
+      let url = urls.get(path);
+      if (!url) urls.set(path, (url = this.options.urlFor(path)));
+      return url;
+    };
+    const built = new Map<string, Promise<Record<string, unknown>>>();
+    return Promise.all(
+      pending.map(async ({ deviceId, desired }) => {
+        const key = JSON.stringify(desired);
+        let patch = built.get(key);
+        if (!patch) built.set(key, (patch = buildCommand(desired, urlFor).then(desiredPatch)));
+        return { deviceId, desired: await patch, commandId: desired.commandId, key };
+      }),
+    );
+  }
+
+  private async sendPatches(patches: readonly DevicePatch[]): Promise<number> {
+    return (await dispatchPatches(patches, { caller: this.caller, registry: this.registry, concurrency: this.settings.patchConcurrency })).sent;
+  }
+
+  /** One job per chunk of devices sharing a command; ids no query can name get patches. */
+  private async sendByJobs(patches: readonly (DevicePatch & { commandId: string; key: string })[]): Promise<number> {
+    const groups = [...groupBy(patches.filter((p) => isQuotable(p.deviceId)), (p) => p.key).values()].map((group) => ({
+      commandId: group[0]!.commandId,
+      desired: group[0]!.desired,
+      deviceIds: group.map((p) => p.deviceId),
+    }));
+    const { sent } = await dispatchJobs(groups, {
+      caller: this.caller,
+      registry: this.registry,
+      jobs: this.jobs,
+      clock: this.clock,
+      concurrentJobs: concurrentJobs({ sku: this.options.sku, units: this.options.units }),
+      devicesPerJob: this.settings.devicesPerJob,
+      pollMs: this.settings.jobPollMs,
+      maxExecutionSeconds: this.settings.jobMaxExecutionSeconds,
+      patchConcurrency: this.settings.patchConcurrency,
+      newJobId: (commandId) => `ota-${commandId.replace(/[^A-Za-z0-9-]+/g, '-').slice(0, 80)}-${randomUUID().slice(0, 8)}`,
+      ...(this.options.log ? { log: this.options.log } : {}),
+    });
+    return sent + (await this.sendPatches(patches.filter((p) => !isQuotable(p.deviceId))));
+  }
+}
+
+function groupBy<T>(items: readonly T[], keyOf: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const key = keyOf(item);
+    const group = groups.get(key);
+    if (group) group.push(item);
+    else groups.set(key, [item]);
+  }
+  return groups;
+}
