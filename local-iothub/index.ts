@@ -44,6 +44,8 @@ export interface LocalIotHubOptions {
   tokenNow?: () => number;
   /** Root keys and revocation list the virtual devices trust (passed to VirtualFleet). */
   trust?: VirtualFleetOptions['trust'];
+  /** Where virtual devices read the files of the version they run (a delta's base), by package path. */
+  deviceFiles?: VirtualFleetOptions['packageStore'];
   log?: (line: string) => void;
   /** Fixed ports (default 0: ephemeral). */
   httpsPort?: number;
@@ -112,7 +114,7 @@ export async function startLocalIotHub(options: LocalIotHubOptions = {}): Promis
 
     let fleet: VirtualFleet | undefined;
     if (options.fleetProfile) {
-      const created = new VirtualFleet(state, loadFleetProfile(options.fleetProfile), { ...(options.trust ? { trust: options.trust } : {}), log });
+      const created = new VirtualFleet(state, loadFleetProfile(options.fleetProfile), { ...(options.trust ? { trust: options.trust } : {}), ...(options.deviceFiles ? { packageStore: options.deviceFiles } : {}), log });
       fleet = created;
       cleanups.push(() => created.stop());
       created.provision();

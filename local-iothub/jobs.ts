@@ -10,6 +10,7 @@
  *
  * Changes are published as JobChange records (header, device list, progress) for the journal; `apply` replays them.
  */
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { compileCondition, QuerySyntaxError } from './query';
 import { HubError, isObject, type HubState, type Json, type JsonObject } from './hub-state';
 import type { HubQuotas } from './quotas';
@@ -109,6 +110,8 @@ export class HubJobs {
   private readonly jobs = new Map<string, Job>();
   private readonly listeners = new Set<(change: JobChange) => void>();
   private readonly progress = new Map<Job, DeviceUpdate[]>();
+  /** Jobs whose devices are being selected. */
+  private readonly selecting = new Set<Job>();
   private timer: NodeJS.Timeout | undefined;
   private credit = 0;
   private creditMs: number | undefined;
@@ -267,7 +270,8 @@ export class HubJobs {
   tick(): void {
     const now = this.state.now();
     for (const job of this.jobs.values()) {
-      if ((job.header.status === 'queued' || job.header.status === 'scheduled') && job.header.startMs <= now) this.begin(job, now);
+      const due = (job.header.status === 'queued' || job.header.status === 'scheduled') && job.header.startMs <= now;
+      if (due && !this.selecting.has(job)) this.begin(job, now);
     }
     const active = [...this.jobs.values()].filter((job) => job.header.status === 'running' && job.next < job.deviceIds.length);
     const remaining = active.reduce((sum, job) => sum + job.deviceIds.length - job.next, 0);
@@ -299,13 +303,36 @@ export class HubJobs {
     this.flushProgress();
   }
 
+  /** Selects the job's devices (in slices: 100,000 twins take tens of ms), then sets it running. */
   private begin(job: Job, now: number): void {
+    this.selecting.add(job);
+    this.selectDevices(job.header.queryCondition).then(
+      (deviceIds) => {
+        this.selecting.delete(job);
+        // Cancelled (or dropped) while its devices were being selected.
+        if (this.jobs.get(job.header.jobId) !== job || terminal(job.header.status)) return;
+        this.run(job, deviceIds, now);
+      },
+      (error: unknown) => {
+        this.selecting.delete(job);
+        this.end(job, 'failed', this.state.now(), `Selecting the devices failed: ${(error as Error).message}`);
+      },
+    );
+  }
+
+  private async selectDevices(condition: string): Promise<string[]> {
     this.state.settle();
-    const matches = compileCondition(job.header.queryCondition);
+    const matches = compileCondition(condition);
     const deviceIds: string[] = [];
+    let scanned = 0;
     for (const twin of this.state.twins.values()) {
       if (matches(twinRow(twin, this.state.identities.get(twin.deviceId), this.state))) deviceIds.push(twin.deviceId);
+      if (++scanned % 10_000 === 0) await yieldToEventLoop();
     }
+    return deviceIds;
+  }
+
+  private run(job: Job, deviceIds: string[], now: number): void {
     job.header = { ...job.header, status: 'running', startedMs: now };
     job.setDevices(deviceIds);
     job.next = 0;

@@ -75,9 +75,11 @@ async function main(): Promise<void> {
   console.log(`OTA update demo: ${demoUpdateId.provider}/${demoUpdateId.name} ${demoUpdateId.version} to every device of the demo fleet (${deviceIds.length} devices, ${sites.size} sites).`);
   console.log(`Plan: canary of ${rolloutRequest.canary.devices} (soak ${rolloutRequest.canarySoak}), waves ${rolloutRequest.waves.map((w) => `${w.percent} %`).join(' / ')} (soak PT1H each), `
     + `health checked every ${rolloutRequest.healthCheckInterval}, roll back above ${rolloutRequest.failureThreshold.percent} % failures.`);
-  console.log(`Starting the local stack (Azurite, Cosmos stand-in, Functions host) ${timeNote}…`);
+  console.log(`Starting the local stack (Azurite, Cosmos stand-in, local IoT Hub S3 x 2, Functions host) ${timeNote}…`);
 
-  stack = launchDemoStack(options.fast ? ['--time-skip'] : ['--time-scale', String(options.timeScale)]);
+  // An S3 hub: at S1 (20 queries a minute) reading 2,000 devices' reports each health check would be the demo's pace.
+  const hub = ['--iothub-sku', 'S3', '--iothub-units', '2'];
+  stack = launchDemoStack([...hub, ...(options.fast ? ['--time-skip'] : ['--time-scale', String(options.timeScale)])]);
   const api = await stack.ready;
   console.log(`Stack ready at ${api.url}`);
 

@@ -14,6 +14,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
+import { BlobServiceClient } from '@azure/storage-blob';
 import { startHost } from '../devhost/host';
 import { startAzurite } from '../devhost/standins/azurite';
 import { startCosmos } from '../devhost/standins/cosmos';
@@ -72,6 +73,18 @@ function localDeviceTrust(keyDir: string) {
     const roots = [JSON.parse(fs.readFileSync(paths.rootPublicJwk, 'utf8'))];
     const revocationList = fs.existsSync(paths.revocationList) ? fs.readFileSync(paths.revocationList, 'utf8').trim() : undefined;
     return { roots, ...(revocationList ? { revocationList } : {}) };
+  };
+}
+
+function storedFiles(connectionString: string, container: string) {
+  const files = BlobServiceClient.fromConnectionString(connectionString).getContainerClient(container);
+  return async (blobPath: string): Promise<Uint8Array | undefined> => {
+    try {
+      return await files.getBlobClient(blobPath).downloadToBuffer();
+    } catch (err) {
+      if ((err as { statusCode?: number }).statusCode === 404) return undefined;
+      throw err;
+    }
   };
 }
 
@@ -141,6 +154,8 @@ async function main(): Promise<void> {
       now: () => (hostClock.now ? hostClock.now() : Date.now()),
       tokenNow: () => Date.now(),
       trust: localDeviceTrust(keyDir),
+      // A real device holds the files of the version it runs (a delta's base); virtual ones read them from the store.
+      deviceFiles: storedFiles(azurite.connectionString, readLocalSettings(repoRoot).UPDATES_CONTAINER ?? 'updates'),
     });
     running.push(() => iotHub.stop());
     if (stopping) return stopAndExit();

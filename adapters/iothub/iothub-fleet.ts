@@ -55,6 +55,16 @@ export interface IotHubFleetOptions {
   log?: (message: string) => void;
 }
 
+/**
+ * A target is a WHERE condition over twins, or a whole `SELECT * FROM devices [WHERE …]` (as IoT Hub's portal shows
+ * them). Other projections are refused: a target needs whole twins (tags, reported versions).
+ */
+export function targetStatement(query: string): string {
+  if (!/^\s*select\b/i.test(query)) return `SELECT * FROM devices WHERE ${query}`;
+  if (!/^\s*select\s+\*\s+from\s+devices\b(?!\.)/i.test(query)) throw new InvalidTargetQueryError(`Invalid target query: a target selects whole twins (SELECT * FROM devices WHERE …), not '${query.slice(0, 80)}'`);
+  return query;
+}
+
 /** Columns a report needs: far less than whole twins (whose desired part holds a manifest per device). */
 const reportColumns = 'deviceId, properties.reported.ota';
 
@@ -139,7 +149,7 @@ export class IotHubFleet implements FleetPort {
   private async targetRows(query: string): Promise<unknown[]> {
     if (!query.trim()) throw new InvalidTargetQueryError('Invalid target query: it is empty');
     try {
-      return await queryAll(this.caller, this.registry, `SELECT * FROM devices WHERE ${query}`);
+      return await queryAll(this.caller, this.registry, targetStatement(query));
     } catch (err) {
       if (statusOf(err) === 400) throw new InvalidTargetQueryError(`Invalid target query: ${hubMessage(err)}`);
       throw err;

@@ -20,7 +20,7 @@ export const inventoryFilterFields = ['site', 'model', 'version'] as const;
 const twinField: Record<keyof InventoryFilter, string> = {
   site: 'tags.site',
   model: 'tags.model',
-  version: 'properties.reported.installedVersion',
+  version: 'properties.reported.ota.installedVersion',
 };
 
 // Twin-query strings are single-quoted with no escape for a quote, so unsafe characters are refused, not escaped.

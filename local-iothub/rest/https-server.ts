@@ -58,6 +58,7 @@ export async function startRestServer(options: RestServerOptions): Promise<RestS
     );
   });
   server.keepAliveTimeout = keepAliveTimeoutMs;
+  server.headersTimeout = keepAliveTimeoutMs + 1000;
 
   async function handle(req: IncomingMessage): Promise<Sent> {
     const url = new URL(req.url ?? '/', 'https://localhost');

@@ -116,9 +116,12 @@ describe('with --data <dir>', () => {
   beforeAll(() => { dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'start-local-data-')); });
   afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 
-  it('keeps blobs, the durable task hub, Cosmos data, the simulated devices and the local keys under <dir>', async () => {
+  it('keeps blobs, the durable task hub, Cosmos data, the IoT Hub (devices, twins, its CA) and the local keys under <dir>', async () => {
     const service = await startLocal(['--data', dataDir]);
-    expect(fs.readdirSync(dataDir).sort()).toEqual(['azurite', 'cosmos', 'fleet', 'keys', 'taskhub']);
+    expect(fs.readdirSync(dataDir).sort()).toEqual(['azurite', 'cosmos', 'iothub', 'keys', 'taskhub']);
+    const hub = JSON.parse(fs.readFileSync(path.join(dataDir, 'iothub', 'iothub.json'), 'utf8'));
+    expect(hub).toMatchObject({ hostName: 'localhost', httpsPort: expect.any(Number), mqttsPort: expect.any(Number), serviceConnectionString: expect.stringMatching(/^HostName=localhost:\d+;SharedAccessKeyName=iothubowner;SharedAccessKey=/) });
+    expect(fs.existsSync(hub.caCertFile)).toBe(true);
     expect(fs.statSync(path.join(dataDir, 'azurite')).isDirectory()).toBe(true);
     expect(fs.existsSync(path.join(dataDir, 'taskhub', 'taskhub.jsonl'))).toBe(true);
     expect((await json(`${service.url}/api/health`)).body.status).toBe('Healthy');

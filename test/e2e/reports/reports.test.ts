@@ -85,7 +85,7 @@ describe('inventory', () => {
       const device = (await stack.api('GET', `devices/${id}`)).body;
       const expected = { deviceId: id, site: device.tags.site, model: device.tags.model, installedVersion: device.installedVersion, software: device.software ?? {} };
       expect(json.body.devices.find((d: any) => d.deviceId === id)).toEqual(expected);
-      const software = Object.entries(expected.software).map(([name, version]) => `${name}=${version}`).join(';');
+      const software = Object.entries(expected.software).sort(([a], [b]) => a.localeCompare(b)).map(([name, version]) => `${name}=${version}`).join(';');
       expect(csvRows.get(id)).toEqual({ ...expected, software });
     }
     expect(json.body.byVersion).toEqual([{ version: '2.0.0', devices: 20 }, { version: '0.9.0', devices: 3 }]);
