@@ -141,7 +141,7 @@ export async function startLocalIotHub(options: LocalIotHubOptions = {}): Promis
       queryCursors: cursors.size,
     });
     const rest = await startRestServer({
-      routes: [...identityRoutes(state), ...twinRoutes(state), ...queryRoutes(state, jobs, cursors), ...jobRoutes(jobs), ...adminRoutes(() => stats() as unknown as Json)],
+      routes: [...identityRoutes(state), ...twinRoutes(state), ...queryRoutes(state, jobs, cursors), ...jobRoutes(jobs), ...adminRoutes(() => stats() as unknown as Json, state)],
       tls, policies, hostName, quotas, tokenNow: state.tokenNow, port: options.httpsPort ?? 0, log,
       ...(journal ? { beforeReply: () => journal.flush() } : {}),
     });

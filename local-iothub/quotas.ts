@@ -96,6 +96,8 @@ export interface QuotaStats {
   ratePerSecond: number;
   requests: number;
   throttled: number;
+  /** Hub-clock seconds in which at least one operation was admitted: requests ÷ this is the rate achieved while busy. */
+  activeSeconds: number;
 }
 
 export class HubQuotas {
@@ -103,7 +105,8 @@ export class HubQuotas {
   readonly units: number;
   readonly concurrentJobs: number;
   private readonly buckets = new Map<QuotaClass, TokenBucket | undefined>();
-  private readonly counters = new Map<QuotaClass, { requests: number; throttled: number }>();
+  private readonly counters = new Map<QuotaClass, { requests: number; throttled: number; activeSeconds: number; lastSecond: number }>();
+  private readonly now: () => number;
   private readonly rates = new Map<QuotaClass, number>();
 
   constructor(options: QuotaOptions) {
@@ -112,12 +115,13 @@ export class HubQuotas {
     if (!['S1', 'S2', 'S3'].includes(this.sku)) throw new RangeError(`Unknown IoT Hub SKU ${String(this.sku)}: use S1, S2 or S3.`);
     if (!Number.isInteger(this.units) || this.units < 1 || this.units > 200) throw new RangeError(`IoT Hub units must be an integer from 1 to 200, not ${this.units}.`);
     this.concurrentJobs = concurrentJobsLimit(this.sku);
+    this.now = options.now;
     for (const quota of quotaClasses) {
       const rate = options.overrides?.[quota] ?? ratePerSecond(quota, this.sku, this.units);
       if (!(rate > 0)) throw new RangeError(`The rate of ${quota} must be positive, not ${rate}.`);
       this.rates.set(quota, rate);
       this.buckets.set(quota, Number.isFinite(rate) ? new TokenBucket(rate, Math.max(1, rate), options.now) : undefined);
-      this.counters.set(quota, { requests: 0, throttled: 0 });
+      this.counters.set(quota, { requests: 0, throttled: 0, activeSeconds: 0, lastSecond: -1 });
     }
   }
 
@@ -130,9 +134,19 @@ export class HubQuotas {
     const counter = this.counters.get(quota)!;
     counter.requests += count;
     const bucket = this.buckets.get(quota);
-    if (!bucket || bucket.tryTake(count)) return true;
+    if (!bucket || bucket.tryTake(count)) {
+      this.markActive(counter);
+      return true;
+    }
     counter.throttled += count;
     return false;
+  }
+
+  private markActive(counter: { activeSeconds: number; lastSecond: number }): void {
+    const second = Math.floor(this.now() / 1000);
+    if (second === counter.lastSecond) return;
+    counter.lastSecond = second;
+    counter.activeSeconds++;
   }
 
   /** Counts operations the hub paces itself (job device operations) without refusing any. */
@@ -147,7 +161,10 @@ export class HubQuotas {
 
   stats(): Record<QuotaClass, QuotaStats> {
     const result = {} as Record<QuotaClass, QuotaStats>;
-    for (const quota of quotaClasses) result[quota] = { ratePerSecond: this.rate(quota), ...this.counters.get(quota)! };
+    for (const quota of quotaClasses) {
+      const { requests, throttled, activeSeconds } = this.counters.get(quota)!;
+      result[quota] = { ratePerSecond: this.rate(quota), requests, throttled, activeSeconds };
+    }
     return result;
   }
 }

@@ -33,6 +33,7 @@ interface Options {
   timeSkip: boolean;
   iothubSku: 'S1' | 'S2' | 'S3';
   iothubUnits: number;
+  iothubQuotaShare?: number;
 }
 
 type Stop = () => Promise<void>;
@@ -58,6 +59,12 @@ function parseScale(value: string): number {
 function parseSku(value: string): 'S1' | 'S2' | 'S3' {
   if (value === 'S1' || value === 'S2' || value === 'S3') return value;
   throw new InvalidArgumentError('must be S1, S2 or S3');
+}
+
+function parseShare(value: string): number {
+  const share = Number(value);
+  if (!(share > 0 && share <= 1)) throw new InvalidArgumentError('must be a number above 0 and at most 1');
+  return share;
 }
 
 function parseUnits(value: string): number {
@@ -102,6 +109,7 @@ async function main(): Promise<void> {
     .option('--fleet <profile.json>', "virtual devices for the local IoT Hub (default: the built-in demo fleet, fleet-profiles/demo.json)")
     .option('--iothub-sku <tier>', 'IoT Hub tier whose quotas the local hub enforces and the app paces to', parseSku, 'S1')
     .option('--iothub-units <n>', 'IoT Hub units (quotas grow with units)', parseUnits, 1)
+    .option('--iothub-quota-share <share>', "share of each hub quota the app may use (default: the app's, 0.9)", parseShare)
     .option('--time-scale <n>', 'virtual seconds per real second for durable timers', parseScale, 1)
     .option('--time-skip', 'jump the durable clock to the next timer whenever nothing can run (tests, demos)', false)
     .parse()
@@ -172,6 +180,7 @@ async function main(): Promise<void> {
       IOTHUB_CA_FILE: iotHub.caCertFile,
       IOTHUB_SKU: options.iothubSku,
       IOTHUB_UNITS: String(options.iothubUnits),
+      ...(options.iothubQuotaShare ? { IOTHUB_QUOTA_SHARE: String(options.iothubQuotaShare) } : {}),
       // The local hub counts its quotas on the host clock: a scaled clock scales them, and the app's pacing with them.
       IOTHUB_CLOCK_SCALE: String(options.timeScale),
       SIGNING_KEY_DIR: keyDir,

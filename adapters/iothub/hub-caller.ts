@@ -84,11 +84,6 @@ export class HubCaller {
     return this.bucket(operation).take(tokens);
   }
 
-  /** The rate (per real second) this caller holds an operation class to. */
-  ratePerSecond(operation: HubOperation): number {
-    return this.bucket(operation).ratePerSecond;
-  }
-
   private bucket(operation: HubOperation): TokenBucket {
     let bucket = this.buckets.get(operation);
     if (!bucket) this.buckets.set(operation, (bucket = hubBucket(operation, this.options.pacing, this.clock, this.options.burst?.[operation])));

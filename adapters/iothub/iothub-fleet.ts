@@ -4,6 +4,9 @@
  * or by twin-update jobs. Every hub call is paced to a share of the tier's quotas, retried when throttled or failing,
  * and guarded by a circuit breaker (HubCaller). The `at` arguments of the port are ignored: devices report on their
  * own clocks.
+ *
+ * Pacing and the breaker live in the instance: build one per process. Instances in several processes each take
+ * `quotaShare` (the hub's 429s, retried, absorb the excess; or divide the share among them).
  */
 import { randomUUID } from 'node:crypto';
 import type { JobClient, Registry } from 'azure-iothub';
@@ -13,7 +16,7 @@ import type { BreakerState, CircuitBreakerSettings } from './circuit-breaker';
 import { systemClock, type Clock } from './clock';
 import { HubCaller } from './hub-caller';
 import { hubMessage, isDeviceNotFound, statusOf } from './hub-errors';
-import { concurrentJobs, type IotHubSku } from './hub-quotas';
+import { concurrentJobs, quotaPerSecond, type IotHubSku } from './hub-quotas';
 import { dispatchJobs } from './job-dispatch';
 import { buildCommand, desiredPatch, type UrlFor } from './ota-command';
 import { dispatchPatches, type DevicePatch } from './patch-dispatch';
@@ -226,6 +229,7 @@ export class IotHubFleet implements FleetPort {
       concurrentJobs: concurrentJobs({ sku: this.options.sku, units: this.options.units }),
       devicesPerJob: this.settings.devicesPerJob,
       pollMs: this.settings.jobPollMs,
+      hubDevicesPerSecond: quotaPerSecond('jobDeviceOperation', this.options) * (this.options.clockScale ?? 1),
       maxExecutionSeconds: this.settings.jobMaxExecutionSeconds,
       patchConcurrency: this.settings.patchConcurrency,
       newJobId: (commandId) => `ota-${commandId.replace(/[^A-Za-z0-9-]+/g, '-').slice(0, 80)}-${randomUUID().slice(0, 8)}`,

@@ -26,6 +26,8 @@ export interface JobDispatchDeps {
   concurrentJobs: number;
   devicesPerJob: number;
   pollMs: number;
+  /** Devices per real second the hub works jobs through (its full jobs device-operations rate). */
+  hubDevicesPerSecond: number;
   /** The hub ends (fails) a job that runs longer; we stop waiting a minute after that. */
   maxExecutionSeconds: number;
   patchConcurrency: number;
@@ -61,7 +63,7 @@ async function runJob(chunk: JobGroup, deps: JobDispatchDeps): Promise<number> {
     // A retry after a lost reply finds the job it created: the id is ours alone.
     if (statusOf(err) !== 409) throw err;
   }
-  const end = await awaitJob(jobId, deps);
+  const end = await awaitJob(jobId, chunk.deviceIds.length, deps);
   if (end.status === 'completed' && end.failed === 0) return end.succeeded;
 
   const carrying = await queryAll(deps.caller, deps.registry, `SELECT deviceId FROM devices WHERE ${deviceIdIn(chunk.deviceIds)} AND ${desiredCommandIs(chunk.commandId)}`);
@@ -72,10 +74,13 @@ async function runJob(chunk: JobGroup, deps: JobDispatchDeps): Promise<number> {
   return end.succeeded + patched.sent;
 }
 
-async function awaitJob(jobId: string, deps: JobDispatchDeps): Promise<JobEnd> {
+/** Polls a job until it ends: first when it could be done at the earliest, then every `pollMs` (polls use quota). */
+async function awaitJob(jobId: string, devices: number, deps: JobDispatchDeps): Promise<JobEnd> {
   const deadline = deps.clock.now() + (deps.maxExecutionSeconds + 60) * 1000;
+  let wait = Math.max(deps.pollMs, (devices / deps.hubDevicesPerSecond) * 1000);
   for (;;) {
-    await deps.clock.sleep(deps.pollMs);
+    await deps.clock.sleep(wait);
+    wait = deps.pollMs;
     const { jobStatus } = await deps.caller.call('jobOperation', () => deps.jobs.getJob(jobId));
     const job = (jobStatus ?? {}) as { status?: unknown; deviceJobStatistics?: { succeededCount?: unknown; failedCount?: unknown } };
     const status = typeof job.status === 'string' ? job.status : 'unknown';

@@ -33,8 +33,8 @@ describe('inventoryQuery', () => {
   it.each<[InventoryFilter, string]>([
     [{}, 'SELECT * FROM devices'],
     [{ site: 'plant-a' }, "SELECT * FROM devices WHERE tags.site = 'plant-a'"],
-    [{ version: '2.0.0', model: 'ctl-b' }, "SELECT * FROM devices WHERE tags.model = 'ctl-b' AND properties.reported.installedVersion = '2.0.0'"],
-    [{ site: 'a', model: 'b', version: 'c' }, "SELECT * FROM devices WHERE tags.site = 'a' AND tags.model = 'b' AND properties.reported.installedVersion = 'c'"],
+    [{ version: '2.0.0', model: 'ctl-b' }, "SELECT * FROM devices WHERE tags.model = 'ctl-b' AND properties.reported.ota.installedVersion = '2.0.0'"],
+    [{ site: 'a', model: 'b', version: 'c' }, "SELECT * FROM devices WHERE tags.site = 'a' AND tags.model = 'b' AND properties.reported.ota.installedVersion = 'c'"],
   ])('%j', (filter, query) => expect(inventoryQuery(filter)).toBe(query));
 
   it('refuses to build a query from an unchecked value with a quote', () => {
