@@ -74,10 +74,62 @@ export function createRolloutActivities(ports: RolloutPorts) {
     return record;
   }
 
-  async function updateWaveCounts(rolloutId: string, wave: number, counts: DeviceStateCounts, at: string): Promise<void> {
+  async function updateWaveCounts(rolloutId: string, wave: number, counts: DeviceStateCounts, at: string, extra: { assessedAt?: string } = {}): Promise<void> {
     await rollouts.update(rolloutId, (r) => ({
-      ...r, updatedAt: at, waves: r.waves.map((w) => (w.index === wave ? { ...w, counts } : w)),
+      ...r, updatedAt: at, waves: r.waves.map((w) => (w.index === wave ? { ...w, counts, ...extra } : w)),
     }));
+  }
+
+  /** A health check is due during dispatch once an interval has passed since the wave's last one (or its first batch). */
+  function checkDue(record: RolloutRecord, wave: number, at: string): boolean {
+    const waveRecord = record.waves.find((w) => w.index === wave);
+    const since = waveRecord?.assessedAt ?? waveRecord?.startedAt;
+    return since !== undefined && Date.parse(at) - Date.parse(since) >= record.spec.healthCheckIntervalMs;
+  }
+
+  /** Reads the reports of the wave's open devices, classifies them, stores and returns the wave's counts. */
+  async function assess(record: RolloutRecord, wave: number, at: string): Promise<DeviceStateCounts> {
+    const rolloutId = record.id;
+    const all: { state: DeviceRolloutState }[] = [];
+    const newlyFailed: { deviceId: string; state: DeviceRolloutState }[] = [];
+    for (const batch of await rollouts.listBatches(rolloutId, wave)) {
+      const open = batch.devices.filter((d) => d.state === 'dispatched');
+      if (open.length > 0 && batch.dispatchedAt) {
+        const read = await reportsUnlessUnavailable(() => fleet.readReports(open.map((d) => d.deviceId), at, { commandId: `${batch.id}:install` }));
+        // The hub refuses for now: this batch is judged at the next check, as it stands.
+        if (!read) {
+          all.push(...batch.devices);
+          continue;
+        }
+        const reports = new Map(read.map((r) => [r.deviceId, r]));
+        const dispatchedAt = batch.dispatchedAt;
+        const classify = (deviceId: string) => classifyDevice({
+          report: reports.get(deviceId), targetVersion: record.spec.updateId.version, dispatchedAt, now: at, deviceTimeoutMs: record.spec.deviceTimeoutMs,
+        });
+        const saved = await rollouts.updateBatch(rolloutId, batch.id, (b) => ({
+          ...b,
+          devices: b.devices.map((d) => {
+            if (d.state !== 'dispatched') return d;
+            const state = classify(d.deviceId);
+            if (state === 'failed' || state === 'unhealthy' || state === 'silent') newlyFailed.push({ deviceId: d.deviceId, state });
+            return state === d.state ? d : { ...d, state, updatedAt: at };
+          }),
+        }));
+        all.push(...saved.devices);
+      } else {
+        all.push(...batch.devices);
+      }
+    }
+    const counts = countDevices(all);
+    await updateWaveCounts(rolloutId, wave, counts, at, { assessedAt: at });
+    if (newlyFailed.length > 0) {
+      // One entry per assessment, not per device: the trail stays readable and appends stay few.
+      await ports.lifecycle?.({
+        stepId: `${rolloutId}:failed:${wave}:${at}`, action: 'device.failed', eventType: 'Contoso.Ota.WaveStatusChanged', subject: `rollouts/${rolloutId}`, actor: 'system', at,
+        details: { wave, devices: newlyFailed.length, byState: countDevices(newlyFailed), sample: newlyFailed.slice(0, 20).map((d) => `${d.deviceId} (${d.state})`) },
+      });
+    }
+    return counts;
   }
 
   return {
@@ -182,51 +234,13 @@ export function createRolloutActivities(ports: RolloutPorts) {
         dispatchedAt: b.dispatchedAt ?? at,
         devices: b.devices.map((d) => (d.state === 'pending' ? { ...d, state: 'dispatched', updatedAt: at } : d)),
       }));
+      // A wave that takes long to send is watched while it is sent: the orchestration judges these counts at once.
+      if (checkDue(record, batch.wave, at)) return { ...result, counts: await assess(await requireRollout(rolloutId), batch.wave, at) };
       return result;
     },
 
     async assessWave({ rolloutId, wave, at }: ActivityInput<'assessWave'>): Promise<DeviceStateCounts> {
-      const record = await requireRollout(rolloutId);
-      const all: { state: DeviceRolloutState }[] = [];
-      const newlyFailed: { deviceId: string; state: DeviceRolloutState }[] = [];
-      for (const batch of await rollouts.listBatches(rolloutId, wave)) {
-        const open = batch.devices.filter((d) => d.state === 'dispatched');
-        if (open.length > 0 && batch.dispatchedAt) {
-          const read = await reportsUnlessUnavailable(() => fleet.readReports(open.map((d) => d.deviceId), at, { commandId: `${batch.id}:install` }));
-          // The hub refuses for now: this batch is judged at the next check, as it stands.
-          if (!read) {
-            all.push(...batch.devices);
-            continue;
-          }
-          const reports = new Map(read.map((r) => [r.deviceId, r]));
-          const dispatchedAt = batch.dispatchedAt;
-          const classify = (deviceId: string) => classifyDevice({
-            report: reports.get(deviceId), targetVersion: record.spec.updateId.version, dispatchedAt, now: at, deviceTimeoutMs: record.spec.deviceTimeoutMs,
-          });
-          const saved = await rollouts.updateBatch(rolloutId, batch.id, (b) => ({
-            ...b,
-            devices: b.devices.map((d) => {
-              if (d.state !== 'dispatched') return d;
-              const state = classify(d.deviceId);
-              if (state === 'failed' || state === 'unhealthy' || state === 'silent') newlyFailed.push({ deviceId: d.deviceId, state });
-              return state === d.state ? d : { ...d, state, updatedAt: at };
-            }),
-          }));
-          all.push(...saved.devices);
-        } else {
-          all.push(...batch.devices);
-        }
-      }
-      const counts = countDevices(all);
-      await updateWaveCounts(rolloutId, wave, counts, at);
-      if (newlyFailed.length > 0) {
-        // One entry per assessment, not per device: the trail stays readable and appends stay few.
-        await ports.lifecycle?.({
-          stepId: `${rolloutId}:failed:${wave}:${at}`, action: 'device.failed', eventType: 'Contoso.Ota.WaveStatusChanged', subject: `rollouts/${rolloutId}`, actor: 'system', at,
-          details: { wave, devices: newlyFailed.length, byState: countDevices(newlyFailed), sample: newlyFailed.slice(0, 20).map((d) => `${d.deviceId} (${d.state})`) },
-        });
-      }
-      return counts;
+      return assess(await requireRollout(rolloutId), wave, at);
     },
 
     async restoreBatch({ rolloutId, batchId: id, at }: ActivityInput<'restoreBatch'>): Promise<ActivityOutput<'restoreBatch'>> {

@@ -126,16 +126,20 @@ const completing = {
   failureThreshold: { percent: 5, minDevices: 10 },
 };
 
-async function historyEvents(stack: Stack, done: Json): Promise<number> {
-  const ids = [done.id, ...(done.waves as Json[]).map((w) => `${done.id}:wave:${w.index}`)];
-  return (await historyOf(stack.child.base, ids)).events;
+async function historyEvents(stack: Stack, done: Json): Promise<{ events: number; perWave: string }> {
+  const waveIds = (done.waves as Json[]).map((w) => `${done.id}:wave:${w.index}`);
+  const history = await historyOf(stack.child.base, [done.id, ...waveIds]);
+  // Per wave: events (batches dispatched / health checks), so a difference between sizes can be read off.
+  const perWave = waveIds.map((id) => `${history.byInstance[id]} (${history.scheduled[id]?.dispatchBatch ?? 0}/${history.scheduled[id]?.assessWave ?? 0})`).join(', ');
+  return { events: history.events, perWave };
 }
 
-async function completeRollout(stack: Stack, count: number): Promise<{ wallSeconds: number; historyEvents: number }> {
+async function completeRollout(stack: Stack, count: number): Promise<{ wallSeconds: number; historyEvents: number; perWave: string }> {
   const started = performance.now();
   const done = await rollout(stack, completing, ['Completed', 'RolledBack', 'Failed', 'Cancelled']);
   if (done.status !== 'Completed' || done.counts?.succeeded !== count) throw new Error(`rollout of ${count} ended ${done.status}: ${done.reason} ${JSON.stringify(done.counts)}`);
-  return { wallSeconds: round((performance.now() - started) / 1000), historyEvents: await historyEvents(stack, done) };
+  const history = await historyEvents(stack, done);
+  return { wallSeconds: round((performance.now() - started) / 1000), historyEvents: history.events, perWave: history.perWave };
 }
 
 /** Hub time from the `failingLimit`-th reported failure of 2.1.0 to the first restore command. */
@@ -178,6 +182,7 @@ async function runTier(sku: 'S1' | 'S2' | 'S3', dir: string): Promise<Record<str
     figures.throttled = Object.values(stats.quotas as Record<string, { throttled: number }>).reduce((n, q) => n + q.throttled, 0);
     figures.queries = stats.quotas.queries.requests;
     figures.historyEvents = big.historyEvents;
+    figures.historyPerWave = big.perWave;
     figures.restore = await restoreLatency(stack, 60_000);
     Object.assign(figures, memoryFigures(stack.child));
   } catch (err) {
@@ -187,7 +192,9 @@ async function runTier(sku: 'S1' | 'S2' | 'S3', dir: string): Promise<Record<str
   }
   stack = await startStack(sku, small, dir);
   try {
-    figures[`historyEventsAt${small}`] = (await completeRollout(stack, small)).historyEvents;
+    const smaller = await completeRollout(stack, small);
+    figures[`historyEventsAt${small}`] = smaller.historyEvents;
+    figures[`historyPerWaveAt${small}`] = smaller.perWave;
   } finally {
     await stack.child.stop();
   }

@@ -75,7 +75,7 @@ export interface WaveInput {
   wave: PlannedWaveRef;
   policy: RolloutPolicy;
   /** Carried over continueAsNew. */
-  progress?: { nextBatch: number; soakEndsAt?: string; paused: boolean; polls: number };
+  progress?: { nextBatch: number; soakEndsAt?: string; paused: boolean; polls: number; lastCheckAt?: string };
 }
 
 export interface WaveOutcome {
@@ -100,6 +100,11 @@ export interface DispatchResult {
   sent: number;
   alreadyApplied: number;
   unavailable?: { reason: string; retryAfterMs: number };
+  /**
+   * The wave's counts when a health check fell due while it was being dispatched (a long dispatch is watched too,
+   * inside the same activity, so history does not grow with the time a big wave takes to send).
+   */
+  counts?: DeviceStateCounts;
 }
 
 export interface ActivityContract {

@@ -56,7 +56,10 @@ export function* waveOrchestrator(context: df.OrchestrationContext): Generator<d
     return yield* obey(control.result as ControlEvent);
   }
 
-  if (state.nextBatch === 0 && !input.progress) yield recordWave('Dispatching', { startedAt: now().toISOString() });
+  if (state.nextBatch === 0 && !input.progress) {
+    state.lastCheckAt = now().toISOString();
+    yield recordWave('Dispatching', { startedAt: state.lastCheckAt });
+  }
   while (state.nextBatch < wave.batches.length) {
     if (state.paused) {
       const outcome = yield* waitUntil(new Date(now().getTime() + policy.healthCheckIntervalMs));
@@ -71,7 +74,8 @@ export function* waveOrchestrator(context: df.OrchestrationContext): Generator<d
       if (outcome) return yield* finish(outcome);
       continue;
     }
-    const sent = (yield callActivity(context, 'dispatchBatch', { rolloutId, batchId: batch.id, at: now().toISOString() })) as ActivityOutput<'dispatchBatch'>;
+    const sentAt = now().toISOString();
+    const sent = (yield callActivity(context, 'dispatchBatch', { rolloutId, batchId: batch.id, at: sentAt })) as ActivityOutput<'dispatchBatch'>;
     if (sent.unavailable) {
       // The hub refuses for now (its circuit is open): say so, wait as it asks, then send the same batch again
       // (devices that already got the command are not sent it twice).
@@ -81,7 +85,13 @@ export function* waveOrchestrator(context: df.OrchestrationContext): Generator<d
       continue;
     }
     state.nextBatch++;
-    context.df.setCustomStatus({ phase: 'Dispatching', wave: wave.index, batchesDispatched: state.nextBatch, batches: wave.batches.length });
+    context.df.setCustomStatus({ phase: 'Dispatching', wave: wave.index, batchesDispatched: state.nextBatch, batches: wave.batches.length, ...(sent.counts ? { counts: sent.counts } : {}) });
+    if (sent.counts) {
+      state.lastCheckAt = sentAt;
+      // A check fell due while sending: a crossed threshold stops the wave now, not after the last batch and a soak.
+      const assessment = assessWave({ counts: sent.counts, deviceCount: wave.deviceCount, threshold: policy.failureThreshold, soakEndsAt: undefined, now: now().toISOString() });
+      if (assessment.verdict === 'rollback') return yield* finish({ verdict: 'rollback', reason: `${label}: ${assessment.reason}` });
+    }
     const pause = dispatchPauseMs(sent.sent, policy.maxDevicesPerSecond);
     if (pause > 0) {
       const outcome = yield* waitUntil(new Date(now().getTime() + pause));
@@ -89,14 +99,20 @@ export function* waveOrchestrator(context: df.OrchestrationContext): Generator<d
     }
   }
 
+  // Health is checked on one cadence from the wave's start, through dispatch and soak: a crossing is seen within an
+  // interval however long sending took, and the soak ends on a check, so a wave has as many checks at 10k as at 100k.
+  const interval = policy.healthCheckIntervalMs;
+  const lastCheckMs = () => (state.lastCheckAt ? Date.parse(state.lastCheckAt) : now().getTime());
   if (!state.soakEndsAt) {
-    state.soakEndsAt = new Date(now().getTime() + wave.soakMs).toISOString();
+    const last = lastCheckMs();
+    state.soakEndsAt = new Date(last + Math.ceil((now().getTime() + wave.soakMs - last) / interval) * interval).toISOString();
     yield recordWave('Soaking');
   }
   for (;;) {
-    const outcome = yield* waitUntil(new Date(now().getTime() + policy.healthCheckIntervalMs));
+    const outcome = yield* waitUntil(new Date(Math.max(now().getTime(), lastCheckMs() + interval)));
     if (outcome) return yield* finish(outcome);
-    const counts = (yield callActivity(context, 'assessWave', { rolloutId, wave: wave.index, at: now().toISOString() })) as ActivityOutput<'assessWave'>;
+    state.lastCheckAt = now().toISOString();
+    const counts = (yield callActivity(context, 'assessWave', { rolloutId, wave: wave.index, at: state.lastCheckAt })) as ActivityOutput<'assessWave'>;
     context.df.setCustomStatus({ phase: state.paused ? 'Paused' : 'Soaking', wave: wave.index, counts });
     const assessment = assessWave({
       counts, deviceCount: wave.deviceCount, threshold: policy.failureThreshold,

@@ -14,6 +14,8 @@ export interface WaveRecord {
   /** Batch ids with their site and size: what the orchestration dispatches, one activity per batch. */
   batches: { id: string; site: string | undefined; deviceCount: number }[];
   counts: DeviceStateCounts;
+  /** When the wave's devices were last assessed (durable time): dispatch assesses them too once a check is due. */
+  assessedAt?: string;
   startedAt?: string;
   endedAt?: string;
 }

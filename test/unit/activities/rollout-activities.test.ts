@@ -75,3 +75,20 @@ describe('assessWave, restoreBatch and verifyRestore', () => {
     expect((await fleet.getDevice('b-0'))?.installedVersion).toBe('1.1.0');
   });
 });
+
+describe('dispatchBatch watches a wave while it is sent', () => {
+  it('returns the wave counts once a health check is due since the wave started, and not before', async () => {
+    const { activities, rollouts } = await setup(['ctl-b']);
+    const plan = await activities.planRollout({ rolloutId: 'ro-1', at: t0 });
+    const wave = plan.waves[2]!;
+    await activities.recordProgress({ rolloutId: 'ro-1', at: t0, wave: { index: wave.index, status: 'Dispatching', startedAt: t0 } });
+    const [first, second] = wave.batches;
+    const early = await activities.dispatchBatch({ rolloutId: 'ro-1', batchId: first!.id, at: later(1000) });
+    expect(early.counts).toBeUndefined();
+    // The health check interval is 60 s: a batch sent two minutes after the wave started brings the counts along.
+    const due = await activities.dispatchBatch({ rolloutId: 'ro-1', batchId: second!.id, at: later(120_000) });
+    expect(due.counts).toBeDefined();
+    expect(due.counts!.succeeded + due.counts!.unhealthy).toBe(first!.deviceCount);
+    expect((await rollouts.get('ro-1'))!.waves[wave.index]!.assessedAt).toBe(later(120_000));
+  });
+});
