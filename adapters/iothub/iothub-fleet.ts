@@ -232,7 +232,8 @@ export class IotHubFleet implements FleetPort {
       hubDevicesPerSecond: quotaPerSecond('jobDeviceOperation', this.options) * (this.options.clockScale ?? 1),
       maxExecutionSeconds: this.settings.jobMaxExecutionSeconds,
       patchConcurrency: this.settings.patchConcurrency,
-      newJobId: (commandId) => `ota-${commandId.replace(/[^A-Za-z0-9-]+/g, '-').slice(0, 80)}-${randomUUID().slice(0, 8)}`,
+      // IoT Hub job ids are at most 64 characters: a readable part of the command id and a unique suffix.
+      newJobId: (commandId) => `ota-${commandId.replace(/[^A-Za-z0-9-]+/g, '-').slice(0, 50)}-${randomUUID().slice(0, 8)}`,
       ...(this.options.log ? { log: this.options.log } : {}),
     });
     return sent + (await this.sendPatches(patches.filter((p) => !isQuotable(p.deviceId))));
