@@ -92,33 +92,32 @@ export function createRolloutActivities(ports: RolloutPorts) {
     const rolloutId = record.id;
     const all: { state: DeviceRolloutState }[] = [];
     const newlyFailed: { deviceId: string; state: DeviceRolloutState }[] = [];
-    for (const batch of await rollouts.listBatches(rolloutId, wave)) {
-      const open = batch.devices.filter((d) => d.state === 'dispatched');
-      if (open.length > 0 && batch.dispatchedAt) {
-        const read = await reportsUnlessUnavailable(() => fleet.readReports(open.map((d) => d.deviceId), at, { commandId: `${batch.id}:install` }));
-        // The hub refuses for now: this batch is judged at the next check, as it stands.
-        if (!read) {
-          all.push(...batch.devices);
-          continue;
-        }
-        const reports = new Map(read.map((r) => [r.deviceId, r]));
-        const dispatchedAt = batch.dispatchedAt;
-        const classify = (deviceId: string) => classifyDevice({
-          report: reports.get(deviceId), targetVersion: record.spec.updateId.version, dispatchedAt, now: at, deviceTimeoutMs: record.spec.deviceTimeoutMs,
-        });
-        const saved = await rollouts.updateBatch(rolloutId, batch.id, (b) => ({
-          ...b,
-          devices: b.devices.map((d) => {
-            if (d.state !== 'dispatched') return d;
-            const state = classify(d.deviceId);
-            if (state === 'failed' || state === 'unhealthy' || state === 'silent') newlyFailed.push({ deviceId: d.deviceId, state });
-            return state === d.state ? d : { ...d, state, updatedAt: at };
-          }),
-        }));
-        all.push(...saved.devices);
-      } else {
+    const batches = await rollouts.listBatches(rolloutId, wave);
+    const sent = batches.filter((b) => b.dispatchedAt && b.devices.some((d) => d.state === 'dispatched'));
+    // One read for the whole wave (a query page per 1000 devices, whatever the batches): queries are the scarcest quota.
+    const openIds = sent.flatMap((b) => b.devices.filter((d) => d.state === 'dispatched').map((d) => d.deviceId));
+    const read = openIds.length === 0 ? [] : await reportsUnlessUnavailable(() => fleet.readReports(openIds, at, { commandIds: sent.map((b) => `${b.id}:install`) }));
+    const reports = new Map((read ?? []).map((r) => [r.deviceId, r]));
+    for (const batch of batches) {
+      // Not sent yet, nothing open, or the hub refuses for now (judged at the next check, as it stands).
+      if (!read || !sent.includes(batch)) {
         all.push(...batch.devices);
+        continue;
       }
+      const dispatchedAt = batch.dispatchedAt!;
+      const classify = (deviceId: string) => classifyDevice({
+        report: reports.get(deviceId), targetVersion: record.spec.updateId.version, dispatchedAt, now: at, deviceTimeoutMs: record.spec.deviceTimeoutMs,
+      });
+      const saved = await rollouts.updateBatch(rolloutId, batch.id, (b) => ({
+        ...b,
+        devices: b.devices.map((d) => {
+          if (d.state !== 'dispatched') return d;
+          const state = classify(d.deviceId);
+          if (state === 'failed' || state === 'unhealthy' || state === 'silent') newlyFailed.push({ deviceId: d.deviceId, state });
+          return state === d.state ? d : { ...d, state, updatedAt: at };
+        }),
+      }));
+      all.push(...saved.devices);
     }
     const counts = countDevices(all);
     await updateWaveCounts(rolloutId, wave, counts, at, { assessedAt: at });
@@ -227,7 +226,7 @@ export function createRolloutActivities(ports: RolloutPorts) {
         commandId: `${id}:install`, rolloutId, provider: record.spec.updateId.provider, updateName: record.spec.updateId.name, version: record.spec.updateId.version, kind: 'install' as const,
         ...(delivery ? { package: delivery } : {}),
       };
-      const result = await unlessUnavailable(() => fleet.applyDesired(batch.devices.map((d) => ({ deviceId: d.deviceId, desired })), at));
+      const result = await unlessUnavailable(() => fleet.applyDesired(batch.devices.map((d) => ({ deviceId: d.deviceId, desired })), at, { firstSend: !batch.dispatchedAt }));
       if (result.unavailable) return result;
       await rollouts.updateBatch(rolloutId, id, (b) => ({
         ...b,
@@ -252,6 +251,7 @@ export function createRolloutActivities(ports: RolloutPorts) {
       const result = await unlessUnavailable(() => fleet.applyDesired(
         touched.map((d) => ({ deviceId: d.deviceId, desired: { commandId: `${id}:restore`, rolloutId, provider: record.spec.updateId.provider, updateName, version: d.fromVersion, kind: 'restore' as const } })),
         at,
+        { firstSend: !batch.restoredAt },
       ));
       if (result.unavailable) return result;
       await rollouts.updateBatch(rolloutId, id, (b) => ({ ...b, restoredAt: b.restoredAt ?? at }));
@@ -264,9 +264,11 @@ export function createRolloutActivities(ports: RolloutPorts) {
       for (const wave of waves) {
         const batches = await rollouts.listBatches(rolloutId, wave);
         const all: { state: DeviceRolloutState }[] = [];
+        // One read per wave for the devices not yet seen back (a page per 1000 devices).
+        const waiting = batches.flatMap((b) => b.devices.filter((d) => d.state !== 'pending' && d.state !== 'restored').map((d) => d.deviceId));
+        const read = waiting.length === 0 ? [] : await reportsUnlessUnavailable(() => fleet.readReports(waiting, at, { commandIds: batches.map((b) => `${b.id}:restore`) }));
+        const reports = new Map((read ?? []).map((r) => [r.deviceId, r]));
         for (const batch of batches) {
-          const touched = batch.devices.filter((d) => d.state !== 'pending');
-          const reports = new Map((await reportsUnlessUnavailable(() => fleet.readReports(touched.map((d) => d.deviceId), at, { commandId: `${batch.id}:restore` })) ?? []).map((r) => [r.deviceId, r]));
           // Verified only by a report sent after the restore command: a silent device's old report proves nothing.
           const restoredSince = batch.restoredAt ?? at;
           const isBack = (deviceId: string, fromVersion: string) => {

@@ -120,7 +120,9 @@ export class HubQuotas {
       const rate = options.overrides?.[quota] ?? ratePerSecond(quota, this.sku, this.units);
       if (!(rate > 0)) throw new RangeError(`The rate of ${quota} must be positive, not ${rate}.`);
       this.rates.set(quota, rate);
-      this.buckets.set(quota, Number.isFinite(rate) ? new TokenBucket(rate, Math.max(1, rate), options.now) : undefined);
+      // About a second of rate, and at least 2: a client paced exactly to a slow quota (20 queries a minute) whose
+      // requests arrive a little unevenly is not refused for it, as IoT Hub queues traffic briefly before refusing.
+      this.buckets.set(quota, Number.isFinite(rate) ? new TokenBucket(rate, Math.max(2, rate), options.now) : undefined);
       this.counters.set(quota, { requests: 0, throttled: 0, activeSeconds: 0, lastSecond: -1 });
     }
   }

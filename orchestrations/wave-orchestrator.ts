@@ -104,8 +104,9 @@ export function* waveOrchestrator(context: df.OrchestrationContext): Generator<d
   const interval = policy.healthCheckIntervalMs;
   const lastCheckMs = () => (state.lastCheckAt ? Date.parse(state.lastCheckAt) : now().getTime());
   if (!state.soakEndsAt) {
-    const last = lastCheckMs();
-    state.soakEndsAt = new Date(last + Math.ceil((now().getTime() + wave.soakMs - last) / interval) * interval).toISOString();
+    // The soak's first check is the next one due (at once if one is overdue); it ends on a check at least a soak later.
+    const first = Math.max(now().getTime(), lastCheckMs() + interval);
+    state.soakEndsAt = new Date(first + Math.max(0, Math.ceil((now().getTime() + wave.soakMs - first) / interval)) * interval).toISOString();
     yield recordWave('Soaking');
   }
   for (;;) {

@@ -11,7 +11,7 @@
 import { randomUUID } from 'node:crypto';
 import type { JobClient, Registry } from 'azure-iothub';
 import type { DeviceDetails, DeviceReport, DeviceSummary } from '../../domain/fleet/device';
-import { InvalidTargetQueryError, type DesiredVersion, type DeviceTarget, type FleetPort, type ReportScope } from '../../domain/fleet/fleet-port';
+import { InvalidTargetQueryError, type DesiredVersion, type DeviceTarget, type DispatchHint, type FleetPort, type ReportScope } from '../../domain/fleet/fleet-port';
 import type { BreakerState, CircuitBreakerSettings } from './circuit-breaker';
 import { systemClock, type Clock } from './clock';
 import { HubCaller } from './hub-caller';
@@ -22,7 +22,7 @@ import { buildCommand, desiredPatch, type UrlFor } from './ota-command';
 import { dispatchPatches, type DevicePatch } from './patch-dispatch';
 import type { RetryPolicy } from './retry';
 import { toDetails, toReport, toSummary } from './twin-mapping';
-import { desiredCommandIs, idConditions, isQuotable, queryAll } from './twin-queries';
+import { desiredCommandIn, desiredCommandIs, idConditions, isQuotable, queryAll } from './twin-queries';
 
 export type DispatchMode = 'patches' | 'job';
 
@@ -111,7 +111,7 @@ export class IotHubFleet implements FleetPort {
     return rows.map(toSummary).filter((d): d is DeviceSummary => d !== undefined);
   }
 
-  async applyDesired(commands: { deviceId: string; desired: DesiredVersion }[], _at: string): Promise<{ sent: number; alreadyApplied: number }> {
+  async applyDesired(commands: { deviceId: string; desired: DesiredVersion }[], _at: string, hint: DispatchHint = {}): Promise<{ sent: number; alreadyApplied: number }> {
     // A device listed twice gets its first command once; the repeat counts as already applied.
     const unique = new Map<string, DesiredVersion>();
     for (const { deviceId, desired } of commands) if (!unique.has(deviceId)) unique.set(deviceId, desired);
@@ -119,7 +119,9 @@ export class IotHubFleet implements FleetPort {
 
     const pending: { deviceId: string; desired: DesiredVersion }[] = [];
     for (const [commandId, deviceIds] of groupBy([...unique.keys()], (id) => unique.get(id)!.commandId)) {
-      const carrying = await this.devicesCarrying(commandId);
+      // A batch sent for the first time carries its command nowhere yet: no query (the scarcest quota) to ask. Sending
+      // it again after a crash in between is harmless: a device acts on a command id once.
+      const carrying = hint.firstSend ? new Set<string>() : await this.devicesCarrying(commandId);
       for (const deviceId of deviceIds) {
         if (carrying.has(deviceId)) alreadyApplied++;
         else pending.push({ deviceId, desired: unique.get(deviceId)! });
@@ -136,9 +138,7 @@ export class IotHubFleet implements FleetPort {
     const wanted = new Set(deviceIds);
     if (wanted.size === 0) return [];
     // Scoped: one query per 1000 devices that were sent the command, instead of one per chunk of ids.
-    const rows = scope
-      ? await queryAll(this.caller, this.registry, `SELECT ${reportColumns} FROM devices WHERE ${desiredCommandIs(scope.commandId)}`)
-      : await this.rowsOf([...wanted], reportColumns);
+    const rows = scope && scope.commandIds.length > 0 ? await this.rowsSentAny(scope.commandIds) : await this.rowsOf([...wanted], reportColumns);
     return rows.map(toReport).filter((r): r is DeviceReport => r !== undefined && wanted.has(r.deviceId));
   }
 
@@ -184,6 +184,15 @@ export class IotHubFleet implements FleetPort {
   }
 
   /** Devices whose desired command is already `commandId`: one query per page of them. */
+  /** Report rows of every device whose desired command is one of `commandIds`: whole waves in a page per 1000 devices. */
+  private async rowsSentAny(commandIds: readonly string[]): Promise<unknown[]> {
+    const rows: unknown[] = [];
+    for (const condition of desiredCommandIn(commandIds)) {
+      rows.push(...(await queryAll(this.caller, this.registry, `SELECT ${reportColumns} FROM devices WHERE ${condition}`)));
+    }
+    return rows;
+  }
+
   private async devicesCarrying(commandId: string): Promise<Set<string>> {
     const rows = await queryAll(this.caller, this.registry, `SELECT deviceId FROM devices WHERE ${desiredCommandIs(commandId)}`);
     return new Set(rows.map((row) => (row as { deviceId?: unknown }).deviceId).filter((id): id is string => typeof id === 'string'));

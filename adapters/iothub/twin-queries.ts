@@ -35,6 +35,26 @@ export function desiredCommandIs(commandId: string): string {
   return `properties.desired.ota.command.id = ${literal(commandId)}`;
 }
 
+/** `properties.desired.ota.command.id IN [...]` conditions, each short enough for a query (8 KB with room to spare). */
+export function desiredCommandIn(commandIds: readonly string[]): string[] {
+  const conditions: string[] = [];
+  let chunk: string[] = [];
+  let length = 0;
+  const flush = () => {
+    if (chunk.length > 0) conditions.push(`properties.desired.ota.command.id IN [${chunk.join(', ')}]`);
+    chunk = [];
+    length = 0;
+  };
+  for (const id of new Set(commandIds)) {
+    const quoted = literal(id);
+    if (length + quoted.length + 2 > maxQueryBytes - 512) flush();
+    chunk.push(quoted);
+    length += quoted.length + 2;
+  }
+  flush();
+  return conditions;
+}
+
 /**
  * `deviceId IN [...]` conditions over `deviceIds`, each with at most `maxIds` ids and short enough that
  * `statement(condition)` stays within the hub's query size (ids are up to 128 characters).

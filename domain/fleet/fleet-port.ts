@@ -42,14 +42,20 @@ export interface PackageFile {
 }
 
 /** Narrows a report read to the devices a command was sent to (a hub answers that with one query per page). */
+/** Which commands the devices were sent: lets the hub read just those devices' reports, a page per 1000 devices. */
 export interface ReportScope {
-  commandId: string;
+  commandIds: string[];
+}
+
+/** What the caller knows of a batch: never sent before, so no device can carry its command yet (no need to look). */
+export interface DispatchHint {
+  firstSend?: boolean;
 }
 
 export interface FleetPort {
   queryDevices(target: DeviceTarget): Promise<DeviceSummary[]>;
   /** Sets the desired version on each device; a device that already has this commandId is left alone. */
-  applyDesired(commands: { deviceId: string; desired: DesiredVersion }[], at: string): Promise<{ sent: number; alreadyApplied: number }>;
+  applyDesired(commands: { deviceId: string; desired: DesiredVersion }[], at: string, hint?: DispatchHint): Promise<{ sent: number; alreadyApplied: number }>;
   /**
    * The latest report of each of `deviceIds` that has reported anything. With a scope, only devices whose desired
    * command is `scope.commandId` are read (the ids must all have been sent that command).

@@ -121,7 +121,7 @@ describe.each(['patches', 'job'] as const)('dispatch by %s', (dispatch) => {
   it('reads the reports back once the virtual devices have finished', async () => {
     const fleet = fleetOf(hub);
     const reports = await waitFor('every device to succeed', async () => {
-      const read = await fleet.readReports(group, at, { commandId });
+      const read = await fleet.readReports(group, at, { commandIds: [commandId] });
       return read.length === group.length && read.every((r) => r.state === 'succeeded') ? read : undefined;
     });
     expect(reports[0]).toEqual({ deviceId: expect.any(String), installedVersion: '2.0.0', state: 'succeeded', healthy: true, lastReportAt: expect.any(String), commandId });
@@ -137,7 +137,7 @@ describe('reports and details', () => {
     const commandId = 'r-it:fail:install';
     await fleet.applyDesired(commands(group, install(commandId, '2.1.0')), at);
     const reports = await waitFor('the installs to fail', async () => {
-      const read = await fleet.readReports(group, at, { commandId });
+      const read = await fleet.readReports(group, at, { commandIds: [commandId] });
       return read.length === group.length && read.every((r) => r.state === 'failed') ? read : undefined;
     });
     expect(reports[0]).toMatchObject({ installedVersion: '1.0.0', state: 'failed', commandId, error: expect.stringMatching(/^[\w-]+: .+/) });

@@ -93,6 +93,11 @@ export class FakeHub {
       const ids = new Set([...inList[1]!.matchAll(/'([^']*)'/g)].map((m) => m[1]));
       return (twin) => ids.has(twin.deviceId);
     }
+    const commands = /^properties\.desired\.ota\.command\.id IN \[(.*)\]$/.exec(text);
+    if (commands) {
+      const ids = new Set([...commands[1]!.matchAll(/'([^']*)'/g)].map((m) => m[1]));
+      return (twin) => ids.has((twin.properties.desired.ota as { command?: { id?: string } } | undefined)?.command?.id);
+    }
     const command = /^properties\.desired\.ota\.command\.id = '([^']*)'$/.exec(text);
     if (command) return (twin) => (twin.properties.desired.ota as { command?: { id?: string } } | undefined)?.command?.id === command[1];
     const tag = /^tags\.(\w+) = '([^']*)'$/.exec(text);

@@ -49,6 +49,15 @@ describe('IotHubFleet (against a fake hub)', () => {
     else expect(hub.updates).toHaveLength(10);
   });
 
+  it('asks no query before a batch sent for the first time (queries are the scarcest quota), but does before a resend', async () => {
+    const { fleet, hub } = setup();
+    hub.queries.length = 0;
+    expect(await fleet.applyDesired(commands(ids('d-', 5)), at, { firstSend: true })).toEqual({ sent: 5, alreadyApplied: 0 });
+    expect(hub.queries).toEqual([]);
+    expect(await fleet.applyDesired(commands(ids('d-', 5)), at)).toEqual({ sent: 0, alreadyApplied: 5 });
+    expect(hub.queries).toHaveLength(1);
+  });
+
   it('patches the devices a job failed', async () => {
     const log = jest.fn();
     const { fleet, hub } = setup({ dispatch: 'job', log });
@@ -74,12 +83,12 @@ describe('IotHubFleet (against a fake hub)', () => {
     hub.twins.get('d-1')!.properties.reported.ota = { commandId: desired.commandId, state: 'succeeded', installedVersion: '2.0.0', healthy: true, at };
     hub.twins.get('d-2')!.properties.reported = {};
     hub.queries.length = 0;
-    const reports = await fleet.readReports(['d-1', 'd-2', 'd-3'], at, { commandId: desired.commandId });
+    const reports = await fleet.readReports(['d-1', 'd-2', 'd-3'], at, { commandIds: [desired.commandId, 'r1:w0:b1:install'] });
     expect(reports).toEqual([
       { deviceId: 'd-1', installedVersion: '2.0.0', state: 'succeeded', healthy: true, lastReportAt: at, commandId: desired.commandId },
       { deviceId: 'd-3', installedVersion: '1.0.0', state: 'idle', healthy: true, lastReportAt: at },
     ]);
-    expect(hub.queries).toEqual(["SELECT deviceId, properties.reported.ota FROM devices WHERE properties.desired.ota.command.id = 'r1:w0:b0:install'"]);
+    expect(hub.queries).toEqual(["SELECT deviceId, properties.reported.ota FROM devices WHERE properties.desired.ota.command.id IN ['r1:w0:b0:install', 'r1:w0:b1:install']"]);
     expect(await fleet.readReports(['d-1', 'd-2', 'ghost'], at)).toHaveLength(1);
   });
 
