@@ -1,6 +1,7 @@
 /** Rollout activities are safe to run twice (durable activities are at least once). */
 import { createRolloutActivities } from '../../../activities/rollout-activities';
 import { InMemoryFleet } from '../../support/in-memory-fleet';
+import { FleetUnavailableError } from '../../../domain/fleet/fleet-port';
 import type { RolloutRecord } from '../../../domain/rollouts/rollout-record';
 import { InMemoryRolloutStore, InMemoryUpdateStore } from '../../support/in-memory-stores';
 
@@ -90,5 +91,21 @@ describe('dispatchBatch watches a wave while it is sent', () => {
     expect(due.counts).toBeDefined();
     expect(due.counts!.succeeded + due.counts!.unhealthy).toBe(first!.deviceCount);
     expect((await rollouts.get('ro-1'))!.waves[wave.index]!.assessedAt).toBe(later(120_000));
+  });
+});
+
+describe('a hub that refuses for now (circuit open)', () => {
+  it('is not a failed dispatch: the batch comes back unavailable with the reason and the wait, and is not marked sent', async () => {
+    const { activities, fleet, rollouts } = await setup();
+    const plan = await activities.planRollout({ rolloutId: 'ro-1', at: t0 });
+    const batch = plan.waves[0]!.batches[0]!;
+    const refusal = new FleetUnavailableError('IoT Hub dispatch paused: 12 errors in 30 s (last: 503 ServerBusy); retrying in 20 s', 20_000);
+    jest.spyOn(fleet, 'applyDesired').mockRejectedValueOnce(refusal);
+    expect(await activities.dispatchBatch({ rolloutId: 'ro-1', batchId: batch.id, at: t0 })).toEqual({
+      sent: 0, alreadyApplied: 0, unavailable: { reason: refusal.message, retryAfterMs: 20_000 },
+    });
+    expect((await rollouts.getBatch('ro-1', batch.id))!.dispatchedAt).toBeUndefined();
+    // Sent again once the hub is back: now it goes out, as a first send.
+    expect(await activities.dispatchBatch({ rolloutId: 'ro-1', batchId: batch.id, at: later(20_000) })).toMatchObject({ sent: batch.deviceCount });
   });
 });
