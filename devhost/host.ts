@@ -5,6 +5,8 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describeApp, loadApp } from './app-loader';
+import { resolveSettingReferences } from './host-json';
+import { indexingErrors } from './binding-support';
 import { registry, type RegisteredFunction } from './functions-core';
 import { invokeFunction, jsonTypedData, runAppHook, triggerBindingOf, type InvocationInput } from './invoker';
 import { buildRouteTable, findRoute, toRpcHttpRequest, writeHttpResponse, type HttpRoute } from './http/http-trigger';
@@ -46,7 +48,11 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   const log = options.log ?? ((line: string) => process.stdout.write(line + '\n'));
   const logAt = (level: string, message: string) => log(`[${new Date().toISOString()}] ${level}: ${message}`);
   const app = describeApp(options.appDir);
-  const hostJson = app.hostJson as { extensions?: { http?: { routePrefix?: string }; durableTask?: { hubName?: string; maxConcurrentActivityFunctions?: number } } };
+  // Settings reach the app through process.env, as on Azure: local.settings.json < environment < explicit settings.
+  // They are in place before host.json is read, since its `%NAME%` references resolve from them.
+  for (const [key, value] of Object.entries(app.localSettings)) if (process.env[key] === undefined) process.env[key] = String(value);
+  Object.assign(process.env, options.settings ?? {});
+  const hostJson = resolveSettingReferences(app.hostJson, process.env) as { extensions?: { http?: { routePrefix?: string }; durableTask?: { hubName?: string; maxConcurrentActivityFunctions?: number } } };
   const routePrefix = (hostJson.extensions?.http?.routePrefix ?? 'api').replace(/^\/+|\/+$/g, '');
   const taskHub = hostJson.extensions?.durableTask?.hubName ?? 'TestHubName';
 
@@ -58,6 +64,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     log: logAt,
   });
   let ready = false;
+  let unindexed: string[] = [];
   let routes: HttpRoute[] = [];
   const server = http.createServer((req, res) => {
     engine.externalBusy++;
@@ -78,9 +85,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   const port = (server.address() as AddressInfo).port;
   const url = `http://127.0.0.1:${port}`;
 
-  // Settings reach the app through process.env, as on Azure: local.settings.json < environment < explicit settings.
-  for (const [key, value] of Object.entries(app.localSettings)) if (process.env[key] === undefined) process.env[key] = String(value);
-  Object.assign(process.env, options.settings ?? {}, { WEBSITE_HOSTNAME: `127.0.0.1:${port}` });
+  process.env.WEBSITE_HOSTNAME = `127.0.0.1:${port}`;
 
   const durableApi = new DurableHttpApi(engine, url, taskHub);
   const clientInput: InvocationInput['extraInputsByType'] = { durableClient: { string: JSON.stringify(durableClientBinding(url, taskHub)) } };
@@ -93,6 +98,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
 
   registry.logSink = (level, category, message) => logAt(level, `${category}: ${message}`);
   await loadApp(app);
+  unindexed = disableUnindexable();
   await runAppHook('appStart', { functionAppDirectory: app.dir });
   routes = buildRouteTable(registry.functions.values());
   timers.start(registry.functions.values());
@@ -107,7 +113,8 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     const body = await readBody(req);
 
     if (path === '/admin/host/status') {
-      return sendJson(res, ready ? 200 : 503, { state: ready ? 'Running' : 'Initializing', version: hostVersion, functions: registry.functions.size });
+      const status = { state: ready ? 'Running' : 'Initializing', version: hostVersion, functions: registry.functions.size };
+      return sendJson(res, ready ? 200 : 503, unindexed.length ? { ...status, errors: unindexed } : status);
     }
     if (!ready) return problem(res, 503, 'Starting', 'The host is still loading the app.');
     if (path === '/admin/host/clock' && (method === 'GET' || method === 'POST')) {
@@ -152,6 +159,19 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       if (found) return problem(res, 405, 'Method Not Allowed', `${method} is not allowed on ${path}.`);
     }
     return problem(res, 404, 'Not Found', `No function or host endpoint at ${path}.`);
+  }
+
+  /** As the Functions host does, a function with a binding no extension provides is not loaded; the error stays visible. */
+  function disableUnindexable(): string[] {
+    const errors: string[] = [];
+    for (const [key, fn] of registry.functions) {
+      const problems = indexingErrors(fn.metadata);
+      if (!problems.length) continue;
+      registry.functions.delete(key);
+      for (const line of problems) logAt('error', `${line} The function '${fn.metadata.name}' is disabled.`);
+      errors.push(...problems);
+    }
+    return errors;
   }
 
   function advanceClock(body: Buffer, res: ServerResponse): void {

@@ -30,6 +30,15 @@ function problem(status: number, detail: string): ApiResponse {
   return { status, body: { message: detail }, headers: {} };
 }
 
+/** One page of `items`: `top` from the query, the continuation token (an offset) in and out as a header. */
+function pageOf<T>(items: T[], req: ApiRequest): { page: T[]; headers: Record<string, string> } {
+  const start = Number(req.headers['x-ms-continuation-token'] ?? 0) || 0;
+  const top = Number(req.query.get('top') ?? pageSize) || pageSize;
+  const headers: Record<string, string> = {};
+  if (start + top < items.length) headers['x-ms-continuation-token'] = String(start + top);
+  return { page: items.slice(start, start + top), headers };
+}
+
 function readJsonBody(body: Buffer): unknown {
   if (body.length === 0) return undefined;
   return JSON.parse(body.toString('utf8'));
@@ -98,16 +107,12 @@ export class DurableHttpApi {
     try {
       if (root === 'orchestrators' && req.method === 'POST' && id) return this.#start(id, op, req);
       if (root === 'entities' && id && op !== undefined) return this.#entity(id, op, req);
+      if (root === 'entities' && req.method === 'GET') return this.#listEntities(id, req);
       if (root === 'instances' && !id && req.method === 'GET') return this.#list(req);
       if (root === 'instances' && !id && req.method === 'DELETE') return this.#purgeBy(req);
       if (root === 'instances' && id) {
         const instance = this.engine.store.instances.get(id);
-        if (req.method === 'GET' && !op) {
-          if (!instance) return { status: 404, body: null };
-          const running = isRunning(instance);
-          const status = statusOf(this.engine, instance, req.query);
-          return { status: running ? 202 : 200, body: status, headers: running ? { Location: managementUrls(this.baseUrl, this.taskHub, id).statusQueryGetUri, 'Retry-After': '1' } : {} };
-        }
+        if (req.method === 'GET' && !op) return this.#status(instance, id, req);
         if (req.method === 'DELETE' && !op) {
           const deleted = this.engine.purge([id]);
           return deleted ? { status: 200, body: { instancesDeleted: deleted } } : problem(404, `No completed instance '${id}' to purge.`);
@@ -119,6 +124,18 @@ export class DurableHttpApi {
       if (err instanceof SyntaxError) return problem(400, `The request body is not valid JSON: ${err.message}`);
       throw err;
     }
+  }
+
+  #status(instance: Instance | undefined, id: string, req: ApiRequest): ApiResponse {
+    // Azure answers an unknown instance with an empty 404.
+    if (!instance) return { status: 404 };
+    const status = statusOf(this.engine, instance, req.query);
+    if (isRunning(instance)) {
+      return { status: 202, body: status, headers: { Location: managementUrls(this.baseUrl, this.taskHub, id).statusQueryGetUri, 'Retry-After': '1' } };
+    }
+    // Callers polling the status URL (e.g. Logic Apps) ask for a 500 on failure; only Failed counts, as on Azure.
+    const failedAs500 = instance.status === 'Failed' && req.query.get('returnInternalServerErrorOnFailure')?.toLowerCase() === 'true';
+    return { status: failedAs500 ? 500 : 200, body: status };
   }
 
   #start(name: string, instanceId: string | undefined, req: ApiRequest): ApiResponse {
@@ -144,6 +161,29 @@ export class DurableHttpApi {
     if (!operation) return problem(400, "Signalling an entity needs the operation in the 'op' query parameter.");
     this.engine.signalEntity(entityId, operation, req.body.length ? req.body.toString('utf8') : undefined);
     return { status: 202 };
+  }
+
+  /** `GET entities[/{name}]`: the entities that have state, as Azure lists them (names are lowercase in entity ids). */
+  #listEntities(name: string | undefined, req: ApiRequest): ApiResponse {
+    const from = req.query.get('lastOperationTimeFrom');
+    const to = req.query.get('lastOperationTimeTo');
+    const fetchState = req.query.get('fetchState')?.toLowerCase() === 'true';
+    const matching = [...this.engine.store.entities.values()]
+      .filter(
+        (e) =>
+          e.exists &&
+          (!name || e.name === name.toLowerCase()) &&
+          (!from || Date.parse(e.lastModifiedTime) >= Date.parse(from)) &&
+          (!to || Date.parse(e.lastModifiedTime) <= Date.parse(to)),
+      )
+      .sort((a, b) => (a.entityId < b.entityId ? -1 : a.entityId > b.entityId ? 1 : 0));
+    const { page, headers } = pageOf(matching, req);
+    const body = page.map((e) => ({
+      entityId: { name: e.name, key: e.key },
+      lastOperationTime: e.lastModifiedTime,
+      ...(fetchState ? { state: fromJsonText(e.state) } : {}),
+    }));
+    return { status: 200, body, headers };
   }
 
   #operate(instance: Instance | undefined, id: string, op: string, arg: string | undefined, req: ApiRequest): ApiResponse {
@@ -201,11 +241,7 @@ export class DurableHttpApi {
     } catch (err) {
       return problem(400, (err as Error).message);
     }
-    const start = Number(req.headers['x-ms-continuation-token'] ?? 0) || 0;
-    const top = Number(req.query.get('top') ?? pageSize) || pageSize;
-    const page = matching.slice(start, start + top);
-    const headers: Record<string, string> = {};
-    if (start + top < matching.length) headers['x-ms-continuation-token'] = String(start + top);
+    const { page, headers } = pageOf(matching, req);
     return { status: 200, body: page.map((i) => statusOf(this.engine, i, req.query)), headers };
   }
 

@@ -42,9 +42,11 @@ export function toRpcHttpRequest(req: IncomingMessage, url: URL, body: Buffer, p
   }
   const query: Record<string, string> = {};
   for (const [key, value] of url.searchParams) query[key] = query[key] === undefined ? value : `${query[key]},${value}`;
-  return {
-    http: { method: req.method ?? 'GET', url: url.href, headers, query, params, body: { bytes: body } },
-  };
+  // As the Functions host does, a request without content carries no body: @azure/functions before 4.16.3 builds an
+  // undici Request from it, which rejects any body (even an empty one) on GET and HEAD.
+  const http: Record<string, unknown> = { method: req.method ?? 'GET', url: url.href, headers, query, params };
+  if (body.length > 0) http.body = { bytes: body };
+  return { http };
 }
 
 interface RpcCookie {

@@ -171,6 +171,9 @@ describe('problems are reported, never silent', () => {
     const done = await waitForStatus(host.url, id);
     expect(done.runtimeStatus).toBe('Failed');
     expect(done.output).toBe("Orchestrator function 'failing' failed: orchestrator gave up");
+    const as500 = await json(`${host.url}/runtime/webhooks/durabletask/instances/${id}?returnInternalServerErrorOnFailure=true`);
+    expect(as500.status).toBe(500);
+    expect(as500.body).toMatchObject({ instanceId: id, runtimeStatus: 'Failed', output: done.output });
   });
 });
 
@@ -188,6 +191,19 @@ describe('durable entities', () => {
     });
     expect(state.entityState).toBe(7);
     expect((await json(`${host.url}/api/entities/Accumulator/never-touched`)).body).toEqual({ entityExists: false });
+  });
+
+  it('lists the entities of a name, with their state on request, under both durable API bases', async () => {
+    const key = `listed-${Date.now()}`;
+    expect((await post(`${host.url}/api/entities/Accumulator/${key}/add`, 3)).status).toBe(202);
+    const listed = await eventually(async () => {
+      const { status, body } = await json(`${host.url}/runtime/webhooks/durabletask/entities/Accumulator?fetchState=true`);
+      expect(status).toBe(200);
+      return (body as { entityId: { key: string }; lastOperationTime: string }[]).find((e) => e.entityId.key === key);
+    });
+    expect(listed).toEqual({ entityId: { name: 'accumulator', key }, lastOperationTime: expect.any(String), state: 3 });
+    const plain = (await json(`${host.url}/durabletask/entities/Accumulator`)).body as { entityId: { key: string }; state?: unknown }[];
+    expect(plain.find((e) => e.entityId.key === key)).toEqual({ entityId: { name: 'accumulator', key }, lastOperationTime: listed.lastOperationTime });
   });
 });
 

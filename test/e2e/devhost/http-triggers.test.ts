@@ -39,6 +39,14 @@ describe('given the conformance app on the devhost', () => {
     expect(await res.json()).toEqual({ body: { a: 1 }, contentType: 'application/json' });
   });
 
+  it('passes GET and HEAD without content with no body, and a POST body as it came', async () => {
+    expect((await json(`${host.url}/api/bodyProbe`)).body).toEqual({ method: 'GET', hasBody: false, text: '' });
+    const head = await fetch(`${host.url}/api/bodyProbe`, { method: 'HEAD' });
+    expect(head.status).toBe(200);
+    expect(head.headers.get('x-has-body')).toBe('false');
+    expect((await json(`${host.url}/api/bodyProbe`, { method: 'POST', body: 'hi' })).body).toEqual({ method: 'POST', hasBody: true, text: 'hi' });
+  });
+
   it('answers 500 when the function throws, and keeps serving', async () => {
     expect((await json(`${host.url}/api/boom`)).status).toBe(500);
     expect((await json(`${host.url}/api/hello/x`)).status).toBe(200);

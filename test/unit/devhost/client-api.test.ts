@@ -121,8 +121,22 @@ describe('POST orchestrators/{name}[/{id}]', () => {
 });
 
 describe('GET instances/{id}', () => {
-  it('unknown → 404', () => {
-    expect(call('GET', 'instances/nope').status).toBe(404);
+  it('unknown → 404 with no body, as Azure sends', () => {
+    const res = call('GET', 'instances/nope');
+    expect(res.status).toBe(404);
+    expect(res.body).toBeUndefined();
+  });
+
+  it('returnInternalServerErrorOnFailure=true turns a Failed status into a 500 with the same body', async () => {
+    start('orch', 'f500');
+    expect(call('GET', 'instances/f500?returnInternalServerErrorOnFailure=true').status).toBe(202);
+    await untilSettled('f500');
+    const plain = call('GET', 'instances/f500');
+    const as500 = call('GET', 'instances/f500?returnInternalServerErrorOnFailure=true');
+    expect(plain.status).toBe(200);
+    expect(as500.status).toBe(500);
+    expect(as500.body).toEqual(plain.body);
+    expect(call('GET', 'instances/f500?returnInternalServerErrorOnFailure=false').status).toBe(200);
   });
 
   it('202 with Location while running, 200 once terminal', async () => {
@@ -272,6 +286,50 @@ describe('entities/{name}/{key}', () => {
   it('read returns the stored state', () => {
     engine.store.commit({ entities: [{ entityId: '@counter@north', name: 'counter', key: 'north', exists: true, state: '{"n":3}', lastModifiedTime: new Date(0).toISOString() }] });
     expect(call('GET', 'entities/Counter/north')).toMatchObject({ status: 200, body: { n: 3 } });
+  });
+});
+
+describe('GET entities[/{name}] (list)', () => {
+  const at = (s: number) => new Date(s * 1000).toISOString();
+  beforeEach(() => {
+    engine.store.commit({
+      entities: [
+        { entityId: '@counter@b', name: 'counter', key: 'b', exists: true, state: '{"n":2}', lastModifiedTime: at(2) },
+        { entityId: '@counter@a', name: 'counter', key: 'a', exists: true, state: '{"n":1}', lastModifiedTime: at(1) },
+        { entityId: '@counter@gone', name: 'counter', key: 'gone', exists: false, state: null, lastModifiedTime: at(3) },
+        { entityId: '@other@x', name: 'other', key: 'x', exists: true, state: '7', lastModifiedTime: at(4) },
+      ],
+    });
+  });
+
+  it('lists the entities of a name that have state, without state unless fetchState=true', () => {
+    expect(call('GET', 'entities/Counter')).toEqual({
+      status: 200,
+      headers: {},
+      body: [
+        { entityId: { name: 'counter', key: 'a' }, lastOperationTime: at(1) },
+        { entityId: { name: 'counter', key: 'b' }, lastOperationTime: at(2) },
+      ],
+    });
+    expect(call('GET', 'entities/counter?fetchState=true').body).toEqual([
+      { entityId: { name: 'counter', key: 'a' }, lastOperationTime: at(1), state: { n: 1 } },
+      { entityId: { name: 'counter', key: 'b' }, lastOperationTime: at(2), state: { n: 2 } },
+    ]);
+  });
+
+  it('lists every entity without a name, filters by last operation time, and an unknown name has none', () => {
+    expect((call('GET', 'entities').body as { entityId: { key: string } }[]).map((e) => e.entityId.key)).toEqual(['a', 'b', 'x']);
+    expect((call('GET', `entities?lastOperationTimeFrom=${at(2)}&lastOperationTimeTo=${at(3)}`).body as unknown[]).length).toBe(1);
+    expect(call('GET', 'entities/nobody')).toMatchObject({ status: 200, body: [] });
+  });
+
+  it('pages with top and x-ms-continuation-token', () => {
+    const first = call('GET', 'entities/counter?top=1');
+    expect(first.body).toEqual([{ entityId: { name: 'counter', key: 'a' }, lastOperationTime: at(1) }]);
+    const token = first.headers!['x-ms-continuation-token']!;
+    const second = call('GET', 'entities/counter?top=1', { headers: { 'x-ms-continuation-token': token } });
+    expect(second.body).toEqual([{ entityId: { name: 'counter', key: 'b' }, lastOperationTime: at(2) }]);
+    expect(second.headers).toEqual({});
   });
 });
 
