@@ -46,24 +46,21 @@ function soaksOf(spec: RolloutRecord['spec'], sizes: number[]): number[] {
   });
 }
 
-/** A hub that refuses for now (circuit open) is not a failed activity: the orchestration waits and sends again. */
-async function unlessUnavailable(send: () => Promise<{ sent: number; alreadyApplied: number }>): Promise<DispatchResult> {
+/**
+ * A hub that refuses for now (circuit open) is not a failed activity: `fallback` stands for the work not done
+ * (the orchestration waits and sends again; a read judges the devices at the next check).
+ */
+async function unlessUnavailable<T>(work: () => Promise<T>, fallback: (refusal: FleetUnavailableError) => T): Promise<T> {
   try {
-    return await send();
+    return await work();
   } catch (err) {
-    if (err instanceof FleetUnavailableError) return { sent: 0, alreadyApplied: 0, unavailable: { reason: err.message, retryAfterMs: err.retryAfterMs } };
+    if (err instanceof FleetUnavailableError) return fallback(err);
     throw err;
   }
 }
 
-async function reportsUnlessUnavailable(read: () => Promise<DeviceReport[]>): Promise<DeviceReport[] | undefined> {
-  try {
-    return await read();
-  } catch (err) {
-    if (err instanceof FleetUnavailableError) return undefined;
-    throw err;
-  }
-}
+const notSent = (refusal: FleetUnavailableError): DispatchResult => ({ sent: 0, alreadyApplied: 0, unavailable: { reason: refusal.message, retryAfterMs: refusal.retryAfterMs } });
+const notRead = (): DeviceReport[] | undefined => undefined;
 
 export function createRolloutActivities(ports: RolloutPorts) {
   const { rollouts, updates, fleet } = ports;
@@ -96,7 +93,7 @@ export function createRolloutActivities(ports: RolloutPorts) {
     const sent = batches.filter((b) => b.dispatchedAt && b.devices.some((d) => d.state === 'dispatched'));
     // One read for the whole wave (a query page per 1000 devices, whatever the batches): queries are the scarcest quota.
     const openIds = sent.flatMap((b) => b.devices.filter((d) => d.state === 'dispatched').map((d) => d.deviceId));
-    const read = openIds.length === 0 ? [] : await reportsUnlessUnavailable(() => fleet.readReports(openIds, at, { commandIds: sent.map((b) => `${b.id}:install`) }));
+    const read = openIds.length === 0 ? [] : await unlessUnavailable(() => fleet.readReports(openIds, at, { commandIds: sent.map((b) => `${b.id}:install`) }), notRead);
     const reports = new Map((read ?? []).map((r) => [r.deviceId, r]));
     for (const batch of batches) {
       // Not sent yet, nothing open, or the hub refuses for now (judged at the next check, as it stands).
@@ -226,7 +223,7 @@ export function createRolloutActivities(ports: RolloutPorts) {
         commandId: `${id}:install`, rolloutId, provider: record.spec.updateId.provider, updateName: record.spec.updateId.name, version: record.spec.updateId.version, kind: 'install' as const,
         ...(delivery ? { package: delivery } : {}),
       };
-      const result = await unlessUnavailable(() => fleet.applyDesired(batch.devices.map((d) => ({ deviceId: d.deviceId, desired })), at, { firstSend: !batch.dispatchedAt }));
+      const result: DispatchResult = await unlessUnavailable(() => fleet.applyDesired(batch.devices.map((d) => ({ deviceId: d.deviceId, desired })), at, { firstSend: !batch.dispatchedAt }), notSent);
       if (result.unavailable) return result;
       await rollouts.updateBatch(rolloutId, id, (b) => ({
         ...b,
@@ -234,7 +231,7 @@ export function createRolloutActivities(ports: RolloutPorts) {
         devices: b.devices.map((d) => (d.state === 'pending' ? { ...d, state: 'dispatched', updatedAt: at } : d)),
       }));
       // A wave that takes long to send is watched while it is sent: the orchestration judges these counts at once.
-      if (checkDue(record, batch.wave, at)) return { ...result, counts: await assess(await requireRollout(rolloutId), batch.wave, at) };
+      if (checkDue(record, batch.wave, at)) return { ...result, counts: await assess(record, batch.wave, at) };
       return result;
     },
 
@@ -248,11 +245,11 @@ export function createRolloutActivities(ports: RolloutPorts) {
       if (!batch) throw new Error(`Batch ${id} of rollout ${rolloutId} does not exist.`);
       const touched = batch.devices.filter((d) => d.state !== 'pending');
       const updateName = record.spec.updateId.name;
-      const result = await unlessUnavailable(() => fleet.applyDesired(
+      const result: DispatchResult = await unlessUnavailable(() => fleet.applyDesired(
         touched.map((d) => ({ deviceId: d.deviceId, desired: { commandId: `${id}:restore`, rolloutId, provider: record.spec.updateId.provider, updateName, version: d.fromVersion, kind: 'restore' as const } })),
         at,
         { firstSend: !batch.restoredAt },
-      ));
+      ), notSent);
       if (result.unavailable) return result;
       await rollouts.updateBatch(rolloutId, id, (b) => ({ ...b, restoredAt: b.restoredAt ?? at }));
       return result;
@@ -266,7 +263,7 @@ export function createRolloutActivities(ports: RolloutPorts) {
         const all: { state: DeviceRolloutState }[] = [];
         // One read per wave for the devices not yet seen back (a page per 1000 devices).
         const waiting = batches.flatMap((b) => b.devices.filter((d) => d.state !== 'pending' && d.state !== 'restored').map((d) => d.deviceId));
-        const read = waiting.length === 0 ? [] : await reportsUnlessUnavailable(() => fleet.readReports(waiting, at, { commandIds: batches.map((b) => `${b.id}:restore`) }));
+        const read = waiting.length === 0 ? [] : await unlessUnavailable(() => fleet.readReports(waiting, at, { commandIds: batches.map((b) => `${b.id}:restore`) }), notRead);
         const reports = new Map((read ?? []).map((r) => [r.deviceId, r]));
         for (const batch of batches) {
           // Verified only by a report sent after the restore command: a silent device's old report proves nothing.

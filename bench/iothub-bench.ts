@@ -68,11 +68,16 @@ function profile(count: number): unknown {
 
 interface HubInfo { serviceConnectionString: string; httpsPort: number; caCertFile: string }
 
+/** The hub's CA by file: read once, not on every poll. */
+const cas = new Map<string, Buffer>();
+
 function hubGet(info: HubInfo, route: string): Promise<Json> {
+  let ca = cas.get(info.caCertFile);
+  if (!ca) cas.set(info.caCertFile, (ca = fs.readFileSync(info.caCertFile)));
   const key = /SharedAccessKey=([^;]+)/.exec(info.serviceConnectionString)![1]!;
   const token = createSas('localhost', key, Math.floor(Date.now() / 1000) + 3600, 'iothubowner');
   return new Promise((resolve, reject) => {
-    const req = https.get({ host: '127.0.0.1', servername: 'localhost', port: info.httpsPort, path: route, ca: fs.readFileSync(info.caCertFile), headers: { authorization: token } }, (res) => {
+    const req = https.get({ host: '127.0.0.1', servername: 'localhost', port: info.httpsPort, path: route, ca, headers: { authorization: token } }, (res) => {
       let text = '';
       res.on('data', (chunk: Buffer) => { text += chunk.toString(); });
       res.on('end', () => (res.statusCode === 200 ? resolve(JSON.parse(text)) : reject(new Error(`hub ${route}: ${res.statusCode} ${text}`))));

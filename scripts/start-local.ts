@@ -150,6 +150,7 @@ async function main(): Promise<void> {
     const azurite = azuriteStart.value;
     const cosmos = cosmosStart.value;
 
+    const localSettings = readLocalSettings(repoRoot);
     // Local signing keys (an offline root and a certified signing key), made on first start; virtual devices trust the root.
     const keyDir = dataDir ? path.join(dataDir, 'keys') : fs.mkdtempSync(path.join(os.tmpdir(), 'ota-keys-'));
     // The hub follows the host's clock once the host runs (virtual devices and quotas then keep its pace).
@@ -160,16 +161,15 @@ async function main(): Promise<void> {
       units: options.iothubUnits,
       fleetProfile: path.resolve(options.fleet ?? demoProfilePath),
       now: () => (hostClock.now ? hostClock.now() : Date.now()),
-      tokenNow: () => Date.now(),
       trust: localDeviceTrust(keyDir),
       // A real device holds the files of the version it runs (a delta's base); virtual ones read them from the store.
-      deviceFiles: storedFiles(azurite.connectionString, readLocalSettings(repoRoot).UPDATES_CONTAINER ?? 'updates'),
+      deviceFiles: storedFiles(azurite.connectionString, localSettings.UPDATES_CONTAINER ?? 'updates'),
     });
     running.push(() => iotHub.stop());
     if (stopping) return stopAndExit();
 
     const settings: Record<string, string> = {
-      ...readLocalSettings(repoRoot),
+      ...localSettings,
       AzureWebJobsStorage: azurite.connectionString,
       BLOB_CONNECTION_STRING: azurite.connectionString,
       BLOB_SERVICE_URL: azurite.blobEndpoint,
