@@ -9,7 +9,11 @@ import { isCompatible } from '../domain/updates/update';
 import { packageDelivery } from '../domain/packages/package-paths';
 import { FleetUnavailableError, type FleetPort } from '../domain/fleet/fleet-port';
 import type { DeviceReport } from '../domain/fleet/device';
-import { batchId, emptyCounts, type BatchRecord, type DeviceStateCounts, type RolloutRecord, type WaveRecord } from '../domain/rollouts/rollout-record';
+import { appendHealthPoint, healthPoint } from '../domain/rollouts/health-timeline';
+import { quietWindow, telemetryVerdict, type TelemetryVerdict } from '../domain/telemetry/telemetry-verdict';
+import type { HealthTelemetryStore } from '../domain/telemetry/health-sample';
+import { defaultHealthSilenceTimeoutMs } from '../domain/rollouts/rollout-spec';
+import { batchId, emptyCounts, type BatchDevice, type BatchRecord, type DeviceStateCounts, type RolloutRecord, type WaveRecord } from '../domain/rollouts/rollout-record';
 import type { RolloutStore, UpdateStore } from '../domain/rollouts/rollout-store-port';
 import type { DeviceRolloutState } from '../domain/rollouts/rollout-status';
 import type { ActivityInput, ActivityOutput, DispatchResult, RolloutPlan } from '../orchestrations/contracts';
@@ -21,6 +25,8 @@ export interface RolloutPorts {
   rollouts: RolloutStore;
   updates: UpdateStore;
   fleet: FleetPort;
+  /** Devices' latest health telemetry (optional in unit tests: devices are then judged on their twin reports alone). */
+  health?: HealthTelemetryStore;
   /** Audit trail and enterprise events for every state change (optional in unit tests). */
   lifecycle?: RecordLifecycle;
   /** Teams approval cards; absent when approval links are not configured (approvers then use the API). */
@@ -60,6 +66,9 @@ async function unlessUnavailable<T>(work: () => Promise<T>, fallback: (refusal: 
 }
 
 const notSent = (refusal: FleetUnavailableError): DispatchResult => ({ sent: 0, alreadyApplied: 0, unavailable: { reason: refusal.message, retryAfterMs: refusal.retryAfterMs } });
+/** Problem devices read per check: more than any threshold needs to decide, fewer than a fleet. */
+const maxTelemetryProblems = 5000;
+
 const notRead = (): DeviceReport[] | undefined => undefined;
 
 export function createRolloutActivities(ports: RolloutPorts) {
@@ -71,9 +80,14 @@ export function createRolloutActivities(ports: RolloutPorts) {
     return record;
   }
 
+  /** Stores the wave's counts; a health check (`assessedAt`) also adds them to the wave's health timeline. */
   async function updateWaveCounts(rolloutId: string, wave: number, counts: DeviceStateCounts, at: string, extra: { assessedAt?: string } = {}): Promise<void> {
     await rollouts.update(rolloutId, (r) => ({
-      ...r, updatedAt: at, waves: r.waves.map((w) => (w.index === wave ? { ...w, counts, ...extra } : w)),
+      ...r,
+      updatedAt: at,
+      waves: r.waves.map((w) => (w.index !== wave ? w : {
+        ...w, counts, ...extra, ...(extra.assessedAt ? { healthTimeline: appendHealthPoint(w.healthTimeline, healthPoint(at, counts)) } : {}),
+      })),
     }));
   }
 
@@ -84,36 +98,69 @@ export function createRolloutActivities(ports: RolloutPorts) {
     return since !== undefined && Date.parse(at) - Date.parse(since) >= record.spec.healthCheckIntervalMs;
   }
 
-  /** Reads the reports of the wave's open devices, classifies them, stores and returns the wave's counts. */
+  /**
+   * What health telemetry says against the wave's devices: the samples of devices unhealthy on the target or gone
+   * quiet (a bounded query; nothing when the app has no telemetry store or nothing was sent yet).
+   */
+  async function telemetryOf(record: RolloutRecord, sent: BatchRecord[]): Promise<(deviceId: string, dispatchedAt: string) => TelemetryVerdict> {
+    const { health } = ports;
+    const firstDispatch = sent.map((b) => b.dispatchedAt!).sort()[0];
+    if (!health || firstDispatch === undefined) return () => undefined;
+    const silenceTimeoutMs = record.spec.healthSilenceTimeoutMs ?? defaultHealthSilenceTimeoutMs;
+    const targetVersion = record.spec.updateId.version;
+    const progress = await health.progress();
+    const quiet = quietWindow(firstDispatch, progress, silenceTimeoutMs);
+    const problems = await health.findProblems({ targetVersion, unhealthySince: firstDispatch, ...(quiet ? { quiet } : {}), limit: maxTelemetryProblems });
+    const samples = new Map(problems.map((p) => [p.deviceId, p]));
+    return (deviceId, dispatchedAt) => telemetryVerdict({ sample: samples.get(deviceId), targetVersion, dispatchedAt, progress, silenceTimeoutMs });
+  }
+
+  /**
+   * Judges the wave's devices: open ones by their twin reports, and every succeeded one by its health telemetry
+   * too (a device that installed fine and then turns unhealthy or goes quiet counts as failed). Stores and returns
+   * the wave's counts and adds them to its health timeline.
+   */
   async function assess(record: RolloutRecord, wave: number, at: string): Promise<DeviceStateCounts> {
     const rolloutId = record.id;
     const all: { state: DeviceRolloutState }[] = [];
     const newlyFailed: { deviceId: string; state: DeviceRolloutState }[] = [];
     const batches = await rollouts.listBatches(rolloutId, wave);
-    const sent = batches.filter((b) => b.dispatchedAt && b.devices.some((d) => d.state === 'dispatched'));
+    const sent = batches.filter((b) => b.dispatchedAt !== undefined);
+    const open = sent.filter((b) => b.devices.some((d) => d.state === 'dispatched'));
     // One read for the whole wave (a query page per 1000 devices, whatever the batches): queries are the scarcest quota.
-    const openIds = sent.flatMap((b) => b.devices.filter((d) => d.state === 'dispatched').map((d) => d.deviceId));
-    const read = openIds.length === 0 ? [] : await unlessUnavailable(() => fleet.readReports(openIds, at, { commandIds: sent.map((b) => `${b.id}:install`) }), notRead);
+    const openIds = open.flatMap((b) => b.devices.filter((d) => d.state === 'dispatched').map((d) => d.deviceId));
+    const read = openIds.length === 0 ? [] : await unlessUnavailable(() => fleet.readReports(openIds, at, { commandIds: open.map((b) => `${b.id}:install`) }), notRead);
     const reports = new Map((read ?? []).map((r) => [r.deviceId, r]));
+    const telemetry = await telemetryOf(record, sent);
     for (const batch of batches) {
-      // Not sent yet, nothing open, or the hub refuses for now (judged at the next check, as it stands).
-      if (!read || !sent.includes(batch)) {
+      const dispatchedAt = batch.dispatchedAt;
+      const judge = (d: BatchDevice): DeviceRolloutState => {
+        let state = d.state;
+        // The hub refusing for now leaves open devices as they stand (judged at the next check).
+        if (state === 'dispatched' && read) {
+          state = classifyDevice({ report: reports.get(d.deviceId), targetVersion: record.spec.updateId.version, dispatchedAt: dispatchedAt!, now: at, deviceTimeoutMs: record.spec.deviceTimeoutMs });
+        }
+        return state === 'succeeded' ? telemetry(d.deviceId, dispatchedAt!) ?? state : state;
+      };
+      if (dispatchedAt === undefined || batch.devices.every((d) => judge(d) === d.state)) {
         all.push(...batch.devices);
         continue;
       }
-      const dispatchedAt = batch.dispatchedAt!;
-      const classify = (deviceId: string) => classifyDevice({
-        report: reports.get(deviceId), targetVersion: record.spec.updateId.version, dispatchedAt, now: at, deviceTimeoutMs: record.spec.deviceTimeoutMs,
+      // The change may run again on a conflict: only its last run's failures are the ones saved.
+      let failedHere: typeof newlyFailed = [];
+      const saved = await rollouts.updateBatch(rolloutId, batch.id, (b) => {
+        failedHere = [];
+        return {
+          ...b,
+          devices: b.devices.map((d) => {
+            const state = judge(d);
+            if (state === d.state) return d;
+            if (state === 'failed' || state === 'unhealthy' || state === 'silent') failedHere.push({ deviceId: d.deviceId, state });
+            return { ...d, state, updatedAt: at };
+          }),
+        };
       });
-      const saved = await rollouts.updateBatch(rolloutId, batch.id, (b) => ({
-        ...b,
-        devices: b.devices.map((d) => {
-          if (d.state !== 'dispatched') return d;
-          const state = classify(d.deviceId);
-          if (state === 'failed' || state === 'unhealthy' || state === 'silent') newlyFailed.push({ deviceId: d.deviceId, state });
-          return state === d.state ? d : { ...d, state, updatedAt: at };
-        }),
-      }));
+      newlyFailed.push(...failedHere);
       all.push(...saved.devices);
     }
     const counts = countDevices(all);

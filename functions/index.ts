@@ -35,6 +35,8 @@ import { BlobPackageStore } from '../adapters/blob/package-store';
 import { CosmosImportRecordStore, CosmosImportRuleStore, CosmosReleaseCounterStore } from '../adapters/cosmos/import-stores';
 import { createDelta, deltaTool } from '../delta';
 import { registerImports } from './register-imports';
+import { CosmosHealthTelemetryStore } from '../adapters/cosmos/health-telemetry-store';
+import { registerTelemetry } from './register-telemetry';
 import { createSigning, type Signing } from './signing-setup';
 
 const config = readConfig(process.env);
@@ -96,7 +98,9 @@ const approvalCards = config.approvals.linkSecret && config.approvals.publicBase
       baseUrl: config.approvals.publicBaseUrl,
     }
   : undefined;
-const rolloutPorts = { rollouts, updates, fleet: createFleet(), lifecycle, ...(approvalCards ? { approvalCards } : {}) };
+const health = new CosmosHealthTelemetryStore(database);
+registerTelemetry(health);
+const rolloutPorts = { rollouts, updates, fleet: createFleet(), health, lifecycle, ...(approvalCards ? { approvalCards } : {}) };
 registerRollouts(rolloutPorts, access);
 registerReports(rolloutPorts, access);
 registerGovernance({ audit, hashOf: sha256Hex, localEvents, access });

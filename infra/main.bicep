@@ -89,6 +89,10 @@ var appSettings = {
   IOTHUB_QUOTA_SHARE: '0.9'
   IOTHUB_CLOCK_SCALE: '1'
   IOTHUB_DISPATCH_MODE: 'patches'
+  // Health telemetry: the hub's built-in Event Hubs-compatible endpoint feeds the deviceTelemetry trigger.
+  IOTHUB_EVENTS__fullyQualifiedNamespace: iotHub.outputs.eventHubNamespace
+  IOTHUB_EVENTS_NAME: iotHub.outputs.eventHubName
+  IOTHUB_EVENTS_CONSUMER_GROUP: iotHub.outputs.telemetryConsumerGroup
   // Packages and signing: the Key Vault key signs; its root-signed certificate and the trusted roots are set after
   // `npm run keys -- certify` (see README); SIGNING_KEY_DIR is for local runs only.
   UPDATES_CONTAINER: 'updates'

@@ -26,6 +26,10 @@ export const containers = {
   audit: { id: 'audit', partitionKeyPath: '/pk' },
   /** One document per used approval link (id = link id); its creation is what makes a link single-use. */
   approvalLinks: { id: 'approvalLinks', partitionKeyPath: '/id' },
+  /** Each device's latest health message (id = device id) and the telemetry pipeline's progress per partition. */
+  deviceHealth: { id: 'deviceHealth', partitionKeyPath: '/id' },
+  /** Device-to-cloud messages that were not valid health messages, with the reason (one document per message). */
+  rejectedMessages: { id: 'rejectedMessages', partitionKeyPath: '/id' },
 } as const satisfies Record<string, ContainerDefinition>;
 
 export function updatePartitionKey(id: Pick<UpdateId, 'provider' | 'name'>): string {

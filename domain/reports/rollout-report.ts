@@ -6,6 +6,7 @@
 import type { DeviceTarget } from '../fleet/fleet-port';
 import type { ApprovalDecision, RolloutRecord } from '../rollouts/rollout-record';
 import type { RolloutSpec } from '../rollouts/rollout-spec';
+import type { HealthPoint } from '../rollouts/health-timeline';
 import { isFinal, type RolloutStatus } from '../rollouts/rollout-status';
 import { toRolloutView, type RolloutCountsView, type WaveView } from '../rollouts/rollout-view';
 import type { Update, UpdateId } from '../updates/update';
@@ -23,6 +24,8 @@ export interface TimelineEvent {
 
 export interface ReportedWave extends WaveView {
   soakMs: number;
+  /** The wave's device counts at each health check (install outcomes and health telemetry together). */
+  healthTimeline: HealthPoint[];
   startedAt: string | null;
   endedAt: string | null;
 }
@@ -87,7 +90,7 @@ export function buildRolloutReport(input: { record: RolloutRecord; update: Updat
     timeline: rolloutTimeline(record),
     waves: view.waves.map((wave) => {
       const stored = record.waves.find((w) => w.index === wave.index);
-      return { ...wave, soakMs: stored?.soakMs ?? 0, startedAt: stored?.startedAt ?? null, endedAt: stored?.endedAt ?? null };
+      return { ...wave, soakMs: stored?.soakMs ?? 0, healthTimeline: (stored?.healthTimeline ?? []).map((p) => ({ ...p })), startedAt: stored?.startedAt ?? null, endedAt: stored?.endedAt ?? null };
     }),
     counts: view.counts,
     rollback: {
@@ -157,6 +160,16 @@ export function rolloutReportDocument(report: RolloutReport): ReportDocument {
         name: 'timeline', title: 'Timeline',
         columns: [{ key: 'at', label: 'At' }, { key: 'kind', label: 'Event' }, { key: 'text', label: 'What happened' }],
         rows: report.timeline.map(({ at, kind, text }) => ({ at, kind, text })),
+      },
+      {
+        name: 'health', title: 'Health by wave',
+        columns: [
+          { key: 'wave', label: 'Wave', numeric: true }, { key: 'at', label: 'Checked at' }, { key: 'dispatched', label: 'Installing', numeric: true },
+          { key: 'succeeded', label: 'Healthy', numeric: true }, { key: 'failed', label: 'Install failed', numeric: true },
+          { key: 'unhealthy', label: 'Unhealthy', numeric: true }, { key: 'silent', label: 'Silent', numeric: true },
+        ],
+        rows: report.waves.flatMap((w) => w.healthTimeline.map(({ at, dispatched, succeeded, failed, unhealthy, silent }) => ({ wave: w.index, at, dispatched, succeeded, failed, unhealthy, silent }))),
+        note: 'Each wave\'s devices at each health check: unhealthy and silent count twin reports and health telemetry.',
       },
       {
         name: 'approvals', title: 'Approvals',

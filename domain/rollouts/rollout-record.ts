@@ -1,6 +1,7 @@
 /** The stored rollout, its waves and batches (Cosmos documents; read models for the API). */
 import type { DeviceRolloutState, RolloutStatus, WaveStatus } from './rollout-status';
 import type { RolloutSpec } from './rollout-spec';
+import type { HealthPoint } from './health-timeline';
 
 /** Per-state device counts; totals are derived from these, never stored twice. */
 export type DeviceStateCounts = Record<DeviceRolloutState, number>;
@@ -16,6 +17,8 @@ export interface WaveRecord {
   counts: DeviceStateCounts;
   /** When the wave's devices were last assessed (durable time): dispatch assesses them too once a check is due. */
   assessedAt?: string;
+  /** The wave's counts at each health check (bounded: see health-timeline.ts). */
+  healthTimeline?: HealthPoint[];
   startedAt?: string;
   endedAt?: string;
 }

@@ -41,6 +41,9 @@ export interface MaintenanceWindow {
   durationMs: number;
 }
 
+/** Silence timeout of rollouts that do not set one: three of a virtual device's (and a slow agent's) 5-minute intervals. */
+export const defaultHealthSilenceTimeoutMs = 15 * 60_000;
+
 export interface RolloutSpec {
   updateId: UpdateId;
   target: DeviceTarget;
@@ -49,6 +52,8 @@ export interface RolloutSpec {
   waves: WaveSpec[];
   healthCheckIntervalMs: number;
   deviceTimeoutMs: number;
+  /** A device that was sending health telemetry and stops for this long counts as silent (absent: the default). */
+  healthSilenceTimeoutMs?: number;
   failureThreshold: FailureThreshold;
   approval?: ApprovalPolicy;
   maintenanceWindows?: MaintenanceWindow[];

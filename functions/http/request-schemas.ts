@@ -1,6 +1,7 @@
 /** Request bodies, validated at the edge; inside, the domain types are trusted. */
 import { z } from 'zod';
 import { durationToMs, InvalidDurationError } from '../../domain/duration';
+import { defaultHealthSilenceTimeoutMs } from '../../domain/rollouts/rollout-spec';
 
 const nonEmpty = z.string().trim().min(1, 'must not be empty');
 
@@ -50,6 +51,8 @@ export const rolloutRequestSchema = z.strictObject({
   waves: z.array(z.strictObject({ percent: z.number().gt(0).max(100), soak: positiveDuration })).min(1, 'needs at least one wave'),
   healthCheckInterval: positiveDuration.default(60_000),
   deviceTimeout: positiveDuration.default(30 * 60_000),
+  /** A device that was sending health telemetry and stops for this long counts as silent. */
+  healthSilenceTimeout: positiveDuration.default(defaultHealthSilenceTimeoutMs),
   failureThreshold: z.strictObject({
     percent: z.number().min(0).max(100).optional(),
     minDevices: z.number().int().positive().optional(),

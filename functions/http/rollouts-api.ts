@@ -46,6 +46,7 @@ function toSpec(body: RolloutRequest): RolloutSpec {
     waves: body.waves.map((w) => ({ percent: w.percent, soakMs: w.soak })),
     healthCheckIntervalMs: body.healthCheckInterval,
     deviceTimeoutMs: body.deviceTimeout,
+    healthSilenceTimeoutMs: body.healthSilenceTimeout,
     failureThreshold: body.failureThreshold,
     ...(body.approval ? { approval: toApprovalPolicy(body.approval) } : {}),
     ...(body.maintenanceWindows ? { maintenanceWindows: body.maintenanceWindows.map(({ duration, ...w }) => ({ ...w, durationMs: duration })) } : {}),

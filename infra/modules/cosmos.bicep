@@ -44,6 +44,8 @@ var containers = [
   { name: 'counters', partitionKeyPath: '/id' }
   { name: 'audit', partitionKeyPath: '/pk' }
   { name: 'approvalLinks', partitionKeyPath: '/id' }
+  { name: 'deviceHealth', partitionKeyPath: '/id' }
+  { name: 'rejectedMessages', partitionKeyPath: '/id' }
 ]
 
 resource sqlContainers 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@2024-05-15' = [for container in containers: {

@@ -18,5 +18,14 @@ resource hub 'Microsoft.Devices/IotHubs@2023-06-30' = {
   }
 }
 
+// The consumer group the app's deviceTelemetry trigger reads health telemetry with (its own checkpoints).
+resource telemetryReaders 'Microsoft.Devices/IotHubs/eventHubEndpoints/ConsumerGroups@2023-06-30' = {
+  name: '${hub.name}/events/ota-service'
+  properties: { name: 'ota-service' }
+}
+
 output name string = hub.name
+output eventHubName string = hub.properties.eventHubEndpoints.events.path
+output eventHubNamespace string = replace(replace(hub.properties.eventHubEndpoints.events.endpoint, 'sb://', ''), '/', '')
+output telemetryConsumerGroup string = 'ota-service'
 output hostName string = hub.properties.hostName

@@ -4,11 +4,12 @@ import { InMemoryFleet } from '../../support/in-memory-fleet';
 import { FleetUnavailableError } from '../../../domain/fleet/fleet-port';
 import type { RolloutRecord } from '../../../domain/rollouts/rollout-record';
 import { InMemoryRolloutStore, InMemoryUpdateStore } from '../../support/in-memory-stores';
+import { InMemoryHealthStore } from '../../support/in-memory-health';
 
 const t0 = '2026-11-25T10:00:00.000Z';
 const later = (ms: number) => new Date(Date.parse(t0) + ms).toISOString();
 
-async function setup(unhealthyModels: string[] = []) {
+async function setup(unhealthyModels: string[] = [], health?: InMemoryHealthStore) {
   const fleet = new InMemoryFleet([
     { count: 30, idPrefix: 'a-', tags: { site: 'plant-a', model: 'ctl-a' }, installedVersion: '1.0.0' },
     { count: 20, idPrefix: 'b-', tags: { site: 'plant-b', model: 'ctl-b' }, installedVersion: '1.1.0' },
@@ -26,7 +27,7 @@ async function setup(unhealthyModels: string[] = []) {
     },
   };
   await rollouts.create(record);
-  return { fleet, rollouts, activities: createRolloutActivities({ rollouts, updates, fleet }) };
+  return { fleet, rollouts, activities: createRolloutActivities({ rollouts, updates, fleet, ...(health ? { health } : {}) }) };
 }
 
 describe('planRollout', () => {
@@ -107,5 +108,42 @@ describe('a hub that refuses for now (circuit open)', () => {
     expect((await rollouts.getBatch('ro-1', batch.id))!.dispatchedAt).toBeUndefined();
     // Sent again once the hub is back: now it goes out, as a first send.
     expect(await activities.dispatchBatch({ rolloutId: 'ro-1', batchId: batch.id, at: later(20_000) })).toMatchObject({ sent: batch.deviceCount });
+  });
+});
+
+describe('assessWave judges installed devices on their health telemetry too', () => {
+  const healthSample = (deviceId: string, receivedAt: string, healthy = true, version = '2.0.0') => ({ deviceId, version, healthy, at: receivedAt, receivedAt, metrics: {} });
+
+  it('counts a device that installed fine but then sends unhealthy telemetry as unhealthy, and keeps counting it when it recovers', async () => {
+    const health = new InMemoryHealthStore();
+    const { activities, rollouts } = await setup([], health);
+    const plan = await activities.planRollout({ rolloutId: 'ro-1', at: t0 });
+    for (const batch of plan.waves[0]!.batches) await activities.dispatchBatch({ rolloutId: 'ro-1', batchId: batch.id, at: t0 });
+    const canary = (await rollouts.listBatches('ro-1', 0)).flatMap((b) => b.devices.map((d) => d.deviceId));
+    await health.record(canary.map((id) => healthSample(id, later(60_000))), { partitionId: '0', receivedAt: later(60_000) });
+    expect(await activities.assessWave({ rolloutId: 'ro-1', wave: 0, at: later(60_000) })).toMatchObject({ succeeded: 5, unhealthy: 0 });
+
+    await health.record([healthSample(canary[0]!, later(120_000), false)], { partitionId: '0', receivedAt: later(120_000) });
+    expect(await activities.assessWave({ rolloutId: 'ro-1', wave: 0, at: later(120_000) })).toMatchObject({ succeeded: 4, unhealthy: 1 });
+    // It stays counted when it recovers: a failure in the soak is a failure.
+    await health.record([healthSample(canary[0]!, later(180_000), true)], { partitionId: '0', receivedAt: later(180_000) });
+    expect(await activities.assessWave({ rolloutId: 'ro-1', wave: 0, at: later(180_000) })).toMatchObject({ succeeded: 4, unhealthy: 1 });
+    const wave = (await rollouts.get('ro-1'))!.waves[0]!;
+    expect(wave.healthTimeline?.map((p) => [p.succeeded, p.unhealthy])).toEqual([[5, 0], [4, 1], [4, 1]]);
+  });
+
+  it('counts a device that was sending telemetry and went quiet while others kept sending as silent, but not when nothing arrives at all', async () => {
+    const health = new InMemoryHealthStore();
+    const { activities, rollouts } = await setup([], health);
+    const plan = await activities.planRollout({ rolloutId: 'ro-1', at: t0 });
+    for (const batch of plan.waves[0]!.batches) await activities.dispatchBatch({ rolloutId: 'ro-1', batchId: batch.id, at: t0 });
+    const minutes = (m: number) => later(m * 60_000);
+    const canary = (await rollouts.listBatches('ro-1', 0)).flatMap((b) => b.devices.map((d) => d.deviceId));
+    await health.record(canary.map((id) => healthSample(id, minutes(1))), { partitionId: '0', receivedAt: minutes(1) });
+    // 40 minutes on, nothing new has arrived from anyone: the pipeline may lag, nobody is to blame.
+    expect(await activities.assessWave({ rolloutId: 'ro-1', wave: 0, at: minutes(40) })).toMatchObject({ succeeded: 5, silent: 0 });
+    // The others keep sending; the first canary device does not (default silence timeout: 15 min).
+    await health.record(canary.slice(1).map((id) => healthSample(id, minutes(41))), { partitionId: '0', receivedAt: minutes(41) });
+    expect(await activities.assessWave({ rolloutId: 'ro-1', wave: 0, at: minutes(41) })).toMatchObject({ succeeded: 4, silent: 1 });
   });
 });

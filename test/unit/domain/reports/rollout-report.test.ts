@@ -24,9 +24,13 @@ function record(status: RolloutStatus, reason: string, waves: WaveRecord[], upda
   };
 }
 
+const wave1Health = [
+  { at: t('09:40'), dispatched: 3, succeeded: 5, failed: 0, unhealthy: 0, silent: 0 },
+  { at: t('10:40'), dispatched: 0, succeeded: 8, failed: 0, unhealthy: 0, silent: 0 },
+];
 const completed = record('Completed', 'every wave promoted', [
   wave(0, 'Promoted', 2, { succeeded: 2 }, t('09:00'), t('09:35')),
-  wave(1, 'Promoted', 8, { succeeded: 8 }, t('09:35'), t('10:40')),
+  { ...wave(1, 'Promoted', 8, { succeeded: 8 }, t('09:35'), t('10:40')), healthTimeline: wave1Health },
 ], t('10:40'), [{ approver: 'qa@contoso.com', decision: 'approve', comment: 'ok', stage: 'quality', at: t('08:30') }]);
 
 const rolledBack = record('RolledBack', 'wave 1: 3 of 8 failed; 10 touched devices verified back on their previous version', [
@@ -92,15 +96,16 @@ describe('buildRolloutReport', () => {
     const report = buildRolloutReport({ record: completed, update: imported, generatedAt: t('12:00') });
     expect(report.waves[1]).toEqual({
       index: 1, kind: 'wave', status: 'Promoted', deviceCount: 8, succeeded: 8, failed: 0, pending: 0, rolledBack: 0,
-      soakMs: 1_800_000, startedAt: t('09:35'), endedAt: t('10:40'),
+      soakMs: 1_800_000, startedAt: t('09:35'), endedAt: t('10:40'), healthTimeline: wave1Health,
     });
     expect(report.approvals).toEqual(completed.approvals);
     expect(report.target).toBe("tags.site = 'plant-a'");
   });
 
-  it('renders waves, timeline and approvals as tables, waves first', () => {
+  it('renders waves, timeline, health by wave and approvals as tables, waves first', () => {
     const doc = rolloutReportDocument(buildRolloutReport({ record: completed, update: imported, generatedAt: t('12:00') }));
-    expect(doc.tables.map((table) => [table.name, table.rows.length])).toEqual([['waves', 2], ['timeline', 7], ['approvals', 1]]);
+    expect(doc.tables.map((table) => [table.name, table.rows.length])).toEqual([['waves', 2], ['timeline', 7], ['health', 2], ['approvals', 1]]);
+    expect(doc.tables.find((table) => table.name === 'health')!.rows[0]).toEqual({ wave: 1, ...wave1Health[0] });
     expect(doc.facts).toContainEqual({ label: 'Status', value: 'Completed' });
   });
 });
