@@ -138,7 +138,9 @@ export function createRolloutActivities(ports: RolloutPorts) {
         let state = d.state;
         // The hub refusing for now leaves open devices as they stand (judged at the next check).
         if (state === 'dispatched' && read) {
-          state = classifyDevice({ report: reports.get(d.deviceId), targetVersion: record.spec.updateId.version, dispatchedAt: dispatchedAt!, now: at, deviceTimeoutMs: record.spec.deviceTimeoutMs });
+          state = classifyDevice({
+            report: reports.get(d.deviceId), targetVersion: record.spec.updateId.version, dispatchedAt: dispatchedAt!, now: at, deviceTimeoutMs: record.spec.deviceTimeoutMs, commandId: `${batch.id}:install`,
+          });
         }
         return state === 'succeeded' ? telemetry(d.deviceId, dispatchedAt!) ?? state : state;
       };

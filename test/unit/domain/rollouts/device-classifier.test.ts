@@ -33,6 +33,16 @@ describe('classifyDevice (target 2.0.0, device timeout 30 min)', () => {
     expect(state).toBe(expected);
   });
 
+  it.each<[string, DeviceRolloutState, DeviceReport, number]>([
+    ['names this command and failed, its clock an hour behind', 'failed', { ...report('failed', '1.0.0', -60), commandId: 'ro-1:w0:b0:install' }, 5],
+    ['names an earlier command and failed after the dispatch', 'dispatched', { ...report('failed', '1.0.0', 3), commandId: 'ro-0:w2:b1:install' }, 5],
+    ['names an earlier command and is still installing it, past the timeout', 'silent', { ...report('installing', '1.0.0', 40), commandId: 'ro-0:w2:b1:install' }, 41],
+    ['names this command and is installing, its clock behind', 'dispatched', { ...report('installing', '1.0.0', -60), commandId: 'ro-1:w0:b0:install' }, 20],
+  ])('a device whose report %s is %s', (_, expected, deviceReport, nowMinute) => {
+    const state = classifyDevice({ report: deviceReport, targetVersion: '2.0.0', dispatchedAt, now: minutesAfterDispatch(nowMinute), deviceTimeoutMs: 30 * 60_000, commandId: 'ro-1:w0:b0:install' });
+    expect(state).toBe(expected);
+  });
+
   it('refuses a time that is not ISO 8601 rather than guessing', () => {
     expect(() => classifyDevice({ report: undefined, targetVersion: '2.0.0', dispatchedAt: 'yesterday', now: dispatchedAt, deviceTimeoutMs: 1 })).toThrow("dispatchedAt 'yesterday'");
   });
