@@ -83,7 +83,7 @@ export function registerRollouts(ports: RolloutPorts, access: PrincipalOptions =
   });
 
   const updates = createUpdatesApi({ updates: ports.updates, now });
-  const devices = createDevicesApi({ fleet: ports.fleet });
+  const devices = createDevicesApi({ fleet: ports.fleet, ...(ports.health ? { health: ports.health } : {}) });
   const withRunner = (handler: (api: ReturnType<typeof createRolloutsApi>, request: HttpRequest) => Promise<HttpResponseInit>) =>
     (request: HttpRequest, context: InvocationContext) =>
       handler(createRolloutsApi({ ...ports, runner: runnerFor(context), now }), request);
