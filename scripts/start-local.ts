@@ -167,6 +167,10 @@ async function main(): Promise<void> {
     });
     running.push(() => iotHub.stop());
     if (stopping) return stopAndExit();
+    // What a device must trust to verify packages (the local root key), beside iothub.json: the reference agent
+    // (`npm run agent -- --hub <iothub.json>`) reads it from there.
+    const deviceTrustFile = path.join(path.dirname(iotHub.connectionInfoFile), 'device-trust.json');
+    fs.writeFileSync(deviceTrustFile, `${JSON.stringify(await localDeviceTrust(keyDir)(), null, 2)}\n`);
 
     const settings: Record<string, string> = {
       ...localSettings,
@@ -223,6 +227,7 @@ async function main(): Promise<void> {
     // The hub's own policy key for this local hub (made on its first start): what `azure-iothub` clients connect with.
     console.log(`IoT Hub (local, ${options.iothubSku} x ${options.iothubUnits}): ${iotHub.serviceConnectionString}`);
     console.log(`IoT Hub connection info (ports, CA for devices and the service SDK): ${iotHub.connectionInfoFile}`);
+    console.log(`Device trust (root keys the reference agent verifies packages with): ${deviceTrustFile}`);
     console.log(`OTA update service running: ${host.url}/api/health`);
   } catch (err) {
     await stopAll();

@@ -42,6 +42,8 @@ export interface LocalStackOptions {
   /** The local IoT Hub's tier (default S3 x 10: quick scenarios; the pacing to S1 is measured by bench:iothub). */
   iothubSku?: 'S1' | 'S2' | 'S3';
   iothubUnits?: number;
+  /** Virtual seconds per real second of the durable clock (`--time-scale`). */
+  timeScale?: number;
 }
 
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
@@ -50,6 +52,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   if (options.fleet) args.push('--fleet', options.fleet);
   if (options.dataDir) args.push('--data', options.dataDir);
   if (options.timeSkip) args.push('--time-skip');
+  if (options.timeScale) args.push('--time-scale', String(options.timeScale));
   const child = spawn(process.execPath, args, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   running.add(child);
   let log = '';

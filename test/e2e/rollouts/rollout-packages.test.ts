@@ -3,9 +3,9 @@
  * with a delta from the first), then rolled out; the simulated devices verify the package, those holding the
  * delta's base take the delta and the others the full file.
  */
-import { BlobServiceClient } from '@azure/storage-blob';
 import { startLocalStack, waitForRollout, writeProfile, type LocalStack } from '../../support/local-stack';
 import { rolloutBody } from './fixtures';
+import { uploadFirmware } from '../../support/firmware-upload';
 
 const onBase = Array.from({ length: 20 }, (_, i) => `b-${i}`);
 const older = Array.from({ length: 20 }, (_, i) => `c-${i}`);
@@ -35,37 +35,11 @@ beforeAll(async () => {
 });
 afterAll(async () => { await stack?.stop(); });
 
-/** Uploads firmware as CI would and tells the devhost's Event Grid endpoint, as the BlobCreated subscription would. */
-async function uploadFirmware(version: '1.0.0' | '1.1.0'): Promise<void> {
-  const connection = /Blob storage \(Azurite\): (\S+)/.exec(stack.output())?.[1];
-  if (!connection) throw new Error(`start-local printed no Azurite connection string:\n${stack.output().slice(0, 2000)}`);
-  const blob = BlobServiceClient.fromConnectionString(connection).getContainerClient('firmware-uploads').getBlockBlobClient(`plc/plc-${version}.bin`);
-  const bytes = firmware(version);
-  await blob.uploadData(bytes);
-  const eventId = `evt-plc-${version}`;
-  const event = {
-    id: eventId, subject: `/blobServices/default/containers/firmware-uploads/blobs/plc/plc-${version}.bin`, eventType: 'Microsoft.Storage.BlobCreated',
-    eventTime: new Date().toISOString(), dataVersion: '', metadataVersion: '1',
-    data: { api: 'PutBlob', contentType: 'application/octet-stream', contentLength: bytes.length, blobType: 'BlockBlob', url: blob.url },
-  };
-  const res = await fetch(`${stack.url}/runtime/webhooks/eventgrid?functionName=onFirmwareUploaded`, {
-    method: 'POST', headers: { 'content-type': 'application/json', 'aeg-event-type': 'Notification' }, body: JSON.stringify([event]),
-  });
-  expect(res.status).toBeLessThan(300);
-  for (let attempt = 0; attempt < 300; attempt++) {
-    const { body } = await stack.api('GET', `imports/${eventId}`);
-    if (body?.status && body.status !== 'Importing') {
-      expect(body).toMatchObject({ status: 'Imported' });
-      return;
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`the import of ${version} never finished`);
-}
+const uploadPlcFirmware = (version: '1.0.0' | '1.1.0') => uploadFirmware(stack, `plc/plc-${version}.bin`, firmware(version));
 
 it('rolls out signed firmware: deltas to devices on the base version, full files to the others', async () => {
-  await uploadFirmware('1.0.0');
-  await uploadFirmware('1.1.0');
+  await uploadPlcFirmware('1.0.0');
+  await uploadPlcFirmware('1.1.0');
   const { body: update } = await stack.api('GET', 'updates/contoso/plc-firmware/1.1.0');
   expect(update.manifest.files[0].deltas).toEqual([expect.objectContaining({ baseVersion: '1.0.0' })]);
 
