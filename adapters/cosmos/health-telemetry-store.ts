@@ -11,9 +11,6 @@ import { cosmosStatus } from './documents';
 type SampleDocument = HealthSample & { id: string; kind: 'health' };
 type ProgressDocument = TelemetryProgress & { id: string; kind: 'progress' };
 
-/** Ids per query: Cosmos allows 256 parameters per query and the IN list stays short enough to parse quickly. */
-const idsPerQuery = 200;
-
 export class CosmosHealthTelemetryStore implements HealthTelemetryStore {
   private readonly health: Container;
   private readonly rejected: Container;
@@ -29,10 +26,13 @@ export class CosmosHealthTelemetryStore implements HealthTelemetryStore {
       const seen = newest.get(sample.deviceId);
       if (!seen || sample.receivedAt >= seen.receivedAt) newest.set(sample.deviceId, sample);
     }
-    const stored = await this.storedReceivedAt([...newest.keys()]);
-    // A redelivered older batch must not replace what a device said since.
-    const fresh = [...newest.values()].filter((s) => !(stored.get(s.deviceId)! > s.receivedAt));
-    await Promise.all(fresh.map((s) => this.health.items.upsert<SampleDocument>({ ...s, id: escapeId(s.deviceId), kind: 'health' })));
+    // A redelivered older batch must not replace what a device said since. One partition's batches come one at a
+    // time and a device always sends to the same partition, so read-then-write does not race.
+    await Promise.all([...newest.values()].map(async (sample) => {
+      const stored = await this.read(sample.deviceId);
+      if (stored && stored.receivedAt > sample.receivedAt) return;
+      await this.health.items.upsert<SampleDocument>({ ...sample, id: escapeId(sample.deviceId), kind: 'health' });
+    }));
     if (progress) await this.advance(progress);
   }
 
@@ -76,29 +76,15 @@ export class CosmosHealthTelemetryStore implements HealthTelemetryStore {
   }
 
   async latest(deviceIds: readonly string[]): Promise<HealthSample[]> {
-    const found: HealthSample[] = [];
-    for (const ids of chunks(deviceIds.map(escapeId), idsPerQuery)) {
-      const { resources } = await this.health.items
-        .query<SampleDocument>({ query: `SELECT * FROM c WHERE c.kind = 'health' AND c.id IN (${ids.map((_, i) => `@id${i}`).join(', ')})`, parameters: ids.map((value, i) => ({ name: `@id${i}`, value })) })
-        .fetchAll();
-      found.push(...resources.map(toSample));
-    }
-    return found;
+    const found = await Promise.all(deviceIds.map((id) => this.read(id)));
+    return found.filter((s): s is HealthSample => s !== undefined);
   }
 
-  private async storedReceivedAt(deviceIds: string[]): Promise<Map<string, string>> {
-    const stored = new Map<string, string>();
-    for (const ids of chunks(deviceIds, idsPerQuery)) {
-      const escaped = ids.map(escapeId);
-      const { resources } = await this.health.items
-        .query<{ deviceId: string; receivedAt: string }>({
-          query: `SELECT c.deviceId, c.receivedAt FROM c WHERE c.id IN (${escaped.map((_, i) => `@id${i}`).join(', ')})`,
-          parameters: escaped.map((value, i) => ({ name: `@id${i}`, value })),
-        })
-        .fetchAll();
-      for (const r of resources) stored.set(r.deviceId, r.receivedAt);
-    }
-    return stored;
+  /** A point read: one device's document, however large the container (cheaper than a query in Cosmos DB too). */
+  private async read(deviceId: string): Promise<HealthSample | undefined> {
+    const id = escapeId(deviceId);
+    const { resource } = await this.health.item(id, id).read<SampleDocument>();
+    return resource?.kind === 'health' ? toSample(resource) : undefined;
   }
 
   /** Progress only moves forward (etag-guarded, so two batches of one partition cannot take it back). */
@@ -123,10 +109,4 @@ export class CosmosHealthTelemetryStore implements HealthTelemetryStore {
 function toSample(document: SampleDocument): HealthSample {
   const { deviceId, version, healthy, at, receivedAt, metrics } = document;
   return { deviceId, version, healthy, at, receivedAt, metrics };
-}
-
-function chunks<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
 }
