@@ -6,7 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { checkBicepFile } from './bicep/check-template';
+import { checkBicepFile, type CheckOutcome } from './bicep/check-template';
 
 export async function main(env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const root = repositoryRoot(__dirname);
@@ -16,17 +16,22 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<number
     cacheDir: path.join(root, '.tools', 'bicep'),
     pathEnv: env.PATH,
   });
+  return report(outcome, env, (line) => console.error(line), (line) => console.log(line));
+}
+
+/** Prints the outcome and returns the exit code: a missing compiler fails only in CI. */
+export function report(outcome: CheckOutcome, env: NodeJS.ProcessEnv, error: (line: string) => void, info: (line: string) => void): number {
   if (outcome.status === 'clean') {
-    console.log(outcome.summary);
+    info(outcome.summary);
     return 0;
   }
   if (outcome.status === 'unavailable') {
     const inCi = /^(1|true)$/i.test(env.CI ?? '');
-    console.error(inCi ? `${outcome.summary} (CI=true: failing)` : outcome.summary);
+    error(inCi ? `${outcome.summary} (CI=true: failing)` : outcome.summary);
     return inCi ? 1 : 0;
   }
-  for (const line of outcome.details) console.error(line);
-  console.error(outcome.summary);
+  for (const line of outcome.details) error(line);
+  error(outcome.summary);
   return 1;
 }
 
