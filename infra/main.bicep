@@ -15,8 +15,8 @@ param location string
 @description('Resource id of an existing container registry whose image pushes start imports. Empty: one is created.')
 param containerRegistryId string = ''
 
-@description('Region of that existing registry: an Event Grid system topic lives next to its source.')
-param containerRegistryLocation string = location
+@description('Region of that existing registry (empty: `location`): an Event Grid system topic lives next to its source.')
+param containerRegistryLocation string = ''
 
 @allowed([ 'S1', 'S2', 'S3' ])
 @description('IoT Hub tier: the app paces dispatch to its quotas.')
@@ -282,7 +282,7 @@ module existingRegistryImageEvents 'modules/system-topic.bicep' = if (!createReg
   scope: resourceGroup(split(containerRegistryId, '/')[2], split(containerRegistryId, '/')[4])
   params: {
     name: 'evgt-cr-${token}'
-    location: containerRegistryLocation
+    location: empty(containerRegistryLocation) ? location : containerRegistryLocation
     tags: tags
     sourceId: containerRegistryId
     topicType: 'Microsoft.ContainerRegistry.Registries'

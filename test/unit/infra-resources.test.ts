@@ -89,3 +89,22 @@ describe('operations: workbook and alerts read the names the app emits', () => {
     expect(alerts).toMatch(/timestamp < ago\(\$\{rolloutStallMinutes\}m\)/);
   });
 });
+
+describe('azd: infra/main.parameters.json ↔ infra/main.bicep', () => {
+  const params = new Map([...bicepSource('infra/main.bicep').matchAll(/^param (\w+) [^\n=]+?(=.*)?$/gm)].map((m) => [m[1]!, m[2] !== undefined]));
+  const mapped = Object.keys((JSON.parse(readRepoFile('infra/main.parameters.json')) as { parameters: Record<string, unknown> }).parameters);
+
+  it('maps only parameters main.bicep declares', () => {
+    expect(params.size).toBeGreaterThan(5);
+    expect(mapped.filter((name) => !params.has(name))).toEqual([]);
+  });
+
+  it('maps every parameter without a default, so azd never prompts mid-deploy', () => {
+    expect([...params].filter(([name, hasDefault]) => !hasDefault && !mapped.includes(name)).map(([name]) => name)).toEqual([]);
+  });
+
+  it('turns the Event Grid subscriptions on after the first deploy (azure.yaml postdeploy hook)', () => {
+    expect(readRepoFile('infra/main.parameters.json')).toContain('"subscribeToEvents": { "value": "${OTA_SUBSCRIBE_EVENTS=false}" }');
+    expect(readRepoFile('azure.yaml')).toMatch(/postdeploy:[\s\S]*azd env set OTA_SUBSCRIBE_EVENTS true && azd provision --no-prompt/);
+  });
+});
