@@ -42,6 +42,9 @@ param approvalLinkSecret string = ''
 @description('Teams Workflows webhook URL for approval cards (azd env set-secret OTA_TEAMS_WORKFLOW_URL). Empty: no cards.')
 param teamsWorkflowUrl string = ''
 
+@description('Client id of the Entra app registration with the OTA.* app roles (README, "Deploy to Azure"). Empty: App Service authentication stays on, but nobody can sign in yet.')
+param authClientId string = ''
+
 @description('E-mail address alerts notify. Empty: alerts fire in Azure Monitor without notifications.')
 param alertEmail string = ''
 
@@ -235,11 +238,29 @@ var appSettings = {
   PUBLIC_BASE_URL: ''
 }
 
+// Set by operators on the running app after deployment (public values: certificates, roots, group ids, URL);
+// provisioning again keeps them (modules/app-settings.bicep).
+var operatorSettingNames = [
+  'SIGNING_CERTIFICATE'
+  'SIGNING_TRUSTED_ROOTS'
+  'SIGNING_RETIRED_CERTIFICATES'
+  'SIGNING_REVOCATION_LIST'
+  'AUTH_GROUP_ROLES'
+  'PUBLIC_BASE_URL'
+]
+
 module settings 'modules/app-settings.bicep' = {
   name: 'app-settings'
   scope: rg
   dependsOn: [ roles ]
-  params: { functionAppName: names.functionApp, appSettings: appSettings }
+  params: { functionAppName: names.functionApp, appSettings: appSettings, operatorSettingNames: operatorSettingNames }
+}
+
+module auth 'modules/app-auth.bicep' = {
+  name: 'app-auth'
+  scope: rg
+  dependsOn: [ functionApp ]
+  params: { functionAppName: names.functionApp, clientId: authClientId }
 }
 
 // Imports: firmware uploads (BlobCreated in the upload container) and registry pushes (ImagePushed).

@@ -100,6 +100,20 @@ describe('app settings: local.settings.sample.json ↔ infra/main.bicep', () => 
     }
   });
 
+  it('keeps the settings operators set after deployment when provisioning again', () => {
+    const kept = [...blockAfter(bicepSource('infra/main.bicep'), 'var operatorSettingNames = [').matchAll(/'([A-Z_]+)'/g)].map((m) => m[1]!);
+    expect(kept).toEqual(expect.arrayContaining(['SIGNING_CERTIFICATE', 'SIGNING_TRUSTED_ROOTS']));
+    expect(kept.filter((name) => !azure.includes(name))).toEqual([]);
+    expect(bicepSource('infra/modules/app-settings.bicep')).toMatch(/properties: union\(appSettings, kept\)/);
+  });
+
+  it('always puts App Service authentication in front of the app (it strips forged principal headers)', () => {
+    const auth = bicepSource('infra/modules/app-auth.bicep');
+    expect(auth).toMatch(/platform: { enabled: true }/);
+    expect(auth).toMatch(/unauthenticatedClientAction: 'AllowAnonymous'/);
+    expect(bicepSource('infra/main.bicep')).toMatch(/module auth 'modules\/app-auth\.bicep' = {/);
+  });
+
   it('runs Node 22 on Flex Consumption', () => {
     const values = (JSON.parse(readRepoFile('local.settings.sample.json')) as { Values: Record<string, string> }).Values;
     expect(values.FUNCTIONS_WORKER_RUNTIME).toBe('node');
