@@ -108,3 +108,18 @@ describe('azd: infra/main.parameters.json ↔ infra/main.bicep', () => {
     expect(readRepoFile('azure.yaml')).toMatch(/postdeploy:[\s\S]*azd env set OTA_SUBSCRIBE_EVENTS true && azd provision --no-prompt/);
   });
 });
+
+describe('Entra app registration (infra/entra/)', () => {
+  it('defines exactly the app roles the access matrix uses', async () => {
+    const { roles } = await import('../../domain/access/roles');
+    const defined = (JSON.parse(readRepoFile('infra/entra/app-roles.json')) as { value: string; id: string }[]);
+    expect(defined.map((role) => role.value).sort()).toEqual([...roles].sort());
+    expect(new Set(defined.map((role) => role.id)).size).toBe(defined.length);
+  });
+
+  it('pre-authorizes the Azure CLI for the scope it exposes', () => {
+    const scope = JSON.parse(readRepoFile('infra/entra/api-scope.json')) as { api: { oauth2PermissionScopes: { id: string }[] } };
+    const preauthorized = JSON.parse(readRepoFile('infra/entra/api-preauthorize-azure-cli.json')) as { api: { preAuthorizedApplications: { delegatedPermissionIds: string[] }[] } };
+    expect(preauthorized.api.preAuthorizedApplications[0]?.delegatedPermissionIds).toEqual([scope.api.oauth2PermissionScopes[0]?.id]);
+  });
+});
