@@ -1,11 +1,11 @@
 // Serverless Cosmos DB (NoSQL) account and the app's database. Keys are disabled: data access goes through
-// Entra ID and a Cosmos data-plane role (modules/role-assignments.bicep).
+// Entra ID and a Cosmos data-plane role (role-assignments.bicep).
 param name string
 param location string
 param tags object
 param databaseName string
 
-resource account 'Microsoft.DocumentDB/databaseAccounts@2024-05-15' = {
+resource account 'Microsoft.DocumentDB/databaseAccounts@2024-11-15' = {
   name: name
   location: location
   tags: tags
@@ -25,7 +25,7 @@ resource account 'Microsoft.DocumentDB/databaseAccounts@2024-05-15' = {
   }
 }
 
-resource database 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases@2024-05-15' = {
+resource database 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases@2024-11-15' = {
   parent: account
   name: databaseName
   properties: {
@@ -33,8 +33,9 @@ resource database 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases@2024-05-15
   }
 }
 
-// The app's containers: names and partition keys must match adapters/cosmos/containers.ts. Serverless, so no
-// throughput settings; deploying again leaves existing containers and their data as they are.
+// The app's containers: names and partition keys must match adapters/cosmos/containers.ts
+// (test/unit/infra-settings.test.ts checks it). Serverless, so no throughput settings; deploying again leaves
+// existing containers and their data as they are.
 var containers = [
   { name: 'updates', partitionKeyPath: '/pk' }
   { name: 'rollouts', partitionKeyPath: '/id' }
@@ -48,7 +49,7 @@ var containers = [
   { name: 'rejectedMessages', partitionKeyPath: '/id' }
 ]
 
-resource sqlContainers 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@2024-05-15' = [for container in containers: {
+resource sqlContainers 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@2024-11-15' = [for container in containers: {
   parent: database
   name: container.name
   properties: {

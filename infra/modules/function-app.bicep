@@ -1,4 +1,5 @@
-// The Function App on Flex Consumption (Linux, Node 22) with a system-assigned managed identity.
+// The Function App on Flex Consumption (Linux, Node 22) with a system-assigned managed identity. Its app settings
+// are applied separately (app-settings.bicep), after the identity has its roles, so Key Vault references resolve.
 param name string
 param planName string
 param location string
@@ -7,10 +8,12 @@ param tags object
 @description('Blob container URL holding the deployment package.')
 param deploymentContainerUrl string
 
-@description('App settings as name: value; see main.bicep.')
-param appSettings object
+@minValue(40)
+@maxValue(1000)
+@description('Most instances Flex Consumption may run. Dispatch is paced per instance to a share of the IoT Hub quota, so more instances do not send faster; they absorb health telemetry and HTTP load.')
+param maximumInstanceCount int = 40
 
-resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
+resource plan 'Microsoft.Web/serverfarms@2024-11-01' = {
   name: planName
   location: location
   tags: tags
@@ -19,7 +22,7 @@ resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
   properties: { reserved: true }
 }
 
-resource site 'Microsoft.Web/sites@2024-04-01' = {
+resource site 'Microsoft.Web/sites@2024-11-01' = {
   name: name
   location: location
   // azd finds the app to deploy the `api` service (azure.yaml) to by this tag.
@@ -31,7 +34,7 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
     httpsOnly: true
     siteConfig: {
       minTlsVersion: '1.2'
-      appSettings: [for setting in items(appSettings): { name: setting.key, value: setting.value }]
+      ftpsState: 'Disabled'
     }
     functionAppConfig: {
       deployment: {
@@ -42,7 +45,7 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
         }
       }
       scaleAndConcurrency: {
-        maximumInstanceCount: 100
+        maximumInstanceCount: maximumInstanceCount
         instanceMemoryMB: 2048
       }
       // Flex Consumption takes the language here, not from FUNCTIONS_WORKER_RUNTIME.
@@ -52,5 +55,6 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
 }
 
 output name string = site.name
+output id string = site.id
 output principalId string = site.identity.principalId
 output url string = 'https://${site.properties.defaultHostName}'

@@ -27,3 +27,5 @@ resource appInsights 'Microsoft.Insights/components@2020-02-02' = {
 
 // Not a secret: it only lets a client send telemetry to this resource.
 output connectionString string = appInsights.properties.ConnectionString
+output appInsightsId string = appInsights.id
+output appInsightsName string = appInsights.name

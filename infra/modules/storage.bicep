@@ -39,3 +39,4 @@ resource packageContainers 'Microsoft.Storage/storageAccounts/blobServices/conta
 
 output name string = account.name
 output blobEndpoint string = account.properties.primaryEndpoints.blob
+output id string = account.id
