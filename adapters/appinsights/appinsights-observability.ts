@@ -4,6 +4,7 @@
  * IoT Hub's REST API) as dependencies, and incoming HTTP requests. Export intervals follow the standard OpenTelemetry
  * settings (`OTEL_METRIC_EXPORT_INTERVAL`, `OTEL_BLRP_SCHEDULE_DELAY`), so no code path differs between environments.
  */
+import { createRequire } from 'node:module';
 import { context, trace, TraceFlags, type Context } from '@opentelemetry/api';
 import { TelemetryClient } from 'applicationinsights';
 import type { Observability, TelemetryProperties } from '../../domain/observability/observability-port';
@@ -29,6 +30,11 @@ export class AppInsightsObservability implements Observability {
       enableLiveMetrics: false,
     };
     this.client.initialize();
+    // The HTTP instrumentation patches `http`/`https` when they are next required; loaded long ago here (the host,
+    // the SDKs), so require them once now rather than leave dependency collection to whichever module comes next.
+    const load = createRequire(__filename);
+    load('node:http');
+    load('node:https');
   }
 
   event(name: string, properties: TelemetryProperties, rolloutId?: string): void {

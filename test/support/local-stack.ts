@@ -42,6 +42,8 @@ export interface LocalStackOptions {
   /** The local IoT Hub's tier (default S3 x 10: quick scenarios; the pacing to S1 is measured by bench:iothub). */
   iothubSku?: 'S1' | 'S2' | 'S3';
   iothubUnits?: number;
+  /** Extra environment for `npm start` (e.g. APPLICATIONINSIGHTS_CONNECTION_STRING, which it passes to the app). */
+  env?: Record<string, string>;
 }
 
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
@@ -50,7 +52,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   if (options.fleet) args.push('--fleet', options.fleet);
   if (options.dataDir) args.push('--data', options.dataDir);
   if (options.timeSkip) args.push('--time-skip');
-  const child = spawn(process.execPath, args, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const child = spawn(process.execPath, args, { cwd: repoRoot, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   running.add(child);
   let log = '';
   const exited = new Promise<void>((resolve) => child.once('exit', () => { running.delete(child); resolve(); }));
