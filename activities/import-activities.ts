@@ -12,6 +12,7 @@ import { compareSemver } from '../domain/semver';
 import { deltaFileName, packageFolder } from '../domain/packages/package-paths';
 import type { ImportActivityContract, ResolvedImport, StagedFile } from '../orchestrations/import-contracts';
 import type { RecordLifecycle } from './lifecycle';
+import type { Observability } from '../domain/observability/observability-port';
 
 export interface ImportPorts {
   rules: ImportRuleStore;
@@ -24,6 +25,8 @@ export interface ImportPorts {
   deltas: { tool: string; create(base: Uint8Array, target: Uint8Array): Promise<Uint8Array> };
   now: () => Date;
   lifecycle?: RecordLifecycle;
+  /** Operators' telemetry: how long imports take, and which fail (none when absent). */
+  observability?: Observability;
 }
 
 const dayMs = 86_400_000;
@@ -128,6 +131,10 @@ export function createImportActivities(ports: ImportPorts) {
     async recordImport({ eventId, status, reason, updateId, ruleId }: ImportActivityContract['recordImport']['input']): Promise<null> {
       const at = ports.now().toISOString();
       const saved = await records.update(eventId, (r) => ({ ...r, status, reason, updatedAt: at, ...(updateId ? { updateId } : {}), ...(ruleId ? { ruleId } : {}) }));
+      // From the event's arrival to its outcome, whatever the outcome.
+      const dimensions = { status, eventType: saved.eventType, ...(ruleId ? { ruleId } : {}) };
+      ports.observability?.metric('ota.import.duration', Date.parse(at) - Date.parse(saved.receivedAt), dimensions);
+      if (status === 'Failed') ports.observability?.event('ota.import.failed', { ...dimensions, eventId, subject: saved.subject, reason });
       if (status === 'Imported' && updateId) {
         await ports.lifecycle?.({
           stepId: `import:${eventId}`, action: 'update.imported', eventType: 'Contoso.Ota.UpdateImported', at, actor: 'system',

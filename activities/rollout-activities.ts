@@ -20,6 +20,8 @@ import type { ActivityInput, ActivityOutput, DispatchResult, RolloutPlan } from 
 import type { RecordLifecycle } from './lifecycle';
 import { progressSteps } from './progress-steps';
 import { summarizeRollout, type SendApprovalCards } from '../domain/approvals/approval-cards';
+import { noObservability, type Observability } from '../domain/observability/observability-port';
+import { progressMeasurements } from './rollout-telemetry';
 
 export interface RolloutPorts {
   rollouts: RolloutStore;
@@ -31,6 +33,8 @@ export interface RolloutPorts {
   lifecycle?: RecordLifecycle;
   /** Teams approval cards; absent when approval links are not configured (approvers then use the API). */
   approvalCards?: { send: SendApprovalCards; baseUrl: string };
+  /** Operators' telemetry: per-wave device metrics and rollout timings (none when absent). */
+  observability?: Observability;
 }
 
 function planOf(record: RolloutRecord): RolloutPlan {
@@ -73,6 +77,7 @@ const notRead = (): DeviceReport[] | undefined => undefined;
 
 export function createRolloutActivities(ports: RolloutPorts) {
   const { rollouts, updates, fleet } = ports;
+  const observability = ports.observability ?? noObservability;
 
   async function requireRollout(id: string): Promise<RolloutRecord> {
     const record = await rollouts.get(id);
@@ -124,6 +129,7 @@ export function createRolloutActivities(ports: RolloutPorts) {
     const rolloutId = record.id;
     const all: { state: DeviceRolloutState }[] = [];
     const newlyFailed: { deviceId: string; state: DeviceRolloutState }[] = [];
+    let newlySucceeded = 0;
     const batches = await rollouts.listBatches(rolloutId, wave);
     const sent = batches.filter((b) => b.dispatchedAt !== undefined);
     const open = sent.filter((b) => b.devices.some((d) => d.state === 'dispatched'));
@@ -164,9 +170,14 @@ export function createRolloutActivities(ports: RolloutPorts) {
       });
       newlyFailed.push(...failedHere);
       all.push(...saved.devices);
+      // Counted from the stored outcome (the update above may run again on a conflict): devices open before, settled now.
+      const wasOpen = new Set(batch.devices.filter((d) => d.state === 'dispatched').map((d) => d.deviceId));
+      newlySucceeded += saved.devices.filter((d) => d.state === 'succeeded' && wasOpen.has(d.deviceId)).length;
     }
     const counts = countDevices(all);
     await updateWaveCounts(rolloutId, wave, counts, at, { assessedAt: at });
+    if (newlySucceeded > 0) observability.metric('ota.devices.succeeded', newlySucceeded, { wave }, rolloutId);
+    if (newlyFailed.length > 0) observability.metric('ota.devices.failed', newlyFailed.length, { wave }, rolloutId);
     if (newlyFailed.length > 0) {
       // One entry per assessment, not per device: the trail stays readable and appends stay few.
       await ports.lifecycle?.({
@@ -222,6 +233,7 @@ export function createRolloutActivities(ports: RolloutPorts) {
       await rollouts.update(update.rolloutId, (r) => ({
         ...r,
         updatedAt: update.at,
+        ...(update.status === 'RollingBack' && !r.rollbackStartedAt ? { rollbackStartedAt: update.at } : {}),
         status: update.status ?? r.status,
         reason: update.reason ?? r.reason,
         currentWave: update.currentWave ?? r.currentWave,
@@ -230,6 +242,7 @@ export function createRolloutActivities(ports: RolloutPorts) {
         waves: update.wave ? r.waves.map((w) => (w.index === update.wave!.index ? { ...w, ...update.wave } : w)) : r.waves,
       }));
       for (const step of progressSteps(previous, update)) await ports.lifecycle?.(step);
+      for (const m of progressMeasurements(previous, update)) observability.metric(m.name, m.valueMs, m.properties, update.rolloutId);
       return null;
     },
 
@@ -279,6 +292,7 @@ export function createRolloutActivities(ports: RolloutPorts) {
         dispatchedAt: b.dispatchedAt ?? at,
         devices: b.devices.map((d) => (d.state === 'pending' ? { ...d, state: 'dispatched', updatedAt: at } : d)),
       }));
+      if (result.sent > 0) observability.metric('ota.devices.dispatched', result.sent, { wave: batch.wave }, rolloutId);
       // A wave that takes long to send is watched while it is sent: the orchestration judges these counts at once.
       if (checkDue(record, batch.wave, at)) return { ...result, counts: await assess(record, batch.wave, at) };
       return result;

@@ -17,6 +17,8 @@ export interface AppConfig {
   approvals: { linkSecret?: string; teamsWorkflowUrl?: string; publicBaseUrl?: string };
   /** Maps Entra group object ids to roles, for principals that carry groups instead of app roles. */
   groupRoles: string | undefined;
+  /** Application Insights: telemetry is sent when a connection string is set, and nothing at all when it is empty. */
+  appInsights: { connectionString?: string };
   /** Manifest signing: a local key folder, or a Key Vault key with its root-signed certificate. */
   signing:
     | { keyDir: string }
@@ -103,8 +105,11 @@ export function readConfig(env: Env): AppConfig {
   const publicBaseUrl = baseUrlSetting ?? (hostName ? `${/^(127\.|localhost)/.test(hostName) ? 'http' : 'https'}://${hostName}` : undefined);
   const approvals = { ...(linkSecret ? { linkSecret } : {}), ...(teamsWorkflowUrl ? { teamsWorkflowUrl } : {}), ...(publicBaseUrl ? { publicBaseUrl } : {}) };
 
+  const appInsightsConnectionString = optional(env, 'APPLICATIONINSIGHTS_CONNECTION_STRING');
+  const appInsights = appInsightsConnectionString ? { connectionString: appInsightsConnectionString } : {};
+
   if (missing.length > 0) throw new ConfigError(`Missing app settings: ${missing.join(', ')}`);
-  return { blob, cosmos, iotHub, packages, signing, events, groupRoles, approvals };
+  return { blob, cosmos, iotHub, packages, signing, events, groupRoles, approvals, appInsights };
 }
 
 /** A JSON array setting; absent = empty. */

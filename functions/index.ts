@@ -38,8 +38,13 @@ import { registerImports } from './register-imports';
 import { CosmosHealthTelemetryStore } from '../adapters/cosmos/health-telemetry-store';
 import { registerTelemetry } from './register-telemetry';
 import { createSigning, type Signing } from './signing-setup';
+import { createObservability } from '../adapters/appinsights/create-observability';
 
 const config = readConfig(process.env);
+// First, so that the clients built below are instrumented (dependency calls). Off when no connection string is set.
+const observability = createObservability(config.appInsights.connectionString);
+// What is still queued goes out before the host stops the app.
+app.hook.appTerminate(() => observability.flush());
 
 // Built only when some connection has no secret configured (in Azure: the Function App's managed identity).
 let credential: TokenCredential | undefined;
@@ -75,7 +80,7 @@ function createFleet(): FleetPort {
   const clients = createIotHubClients('hostName' in connection ? { hostName: connection.hostName, credential: identity() } : connection);
   // Devices download packages with short-lived read-only URLs (account key locally, user delegation key in Azure).
   const urlFor = createPackageUrls({ service: blobService, containerName: config.packages.container });
-  return new IotHubFleet({ clients, sku, units, quotaShare, clockScale, dispatch, urlFor });
+  return new IotHubFleet({ clients, sku, units, quotaShare, clockScale, dispatch, urlFor, observability });
 }
 
 const database = cosmos.database(config.cosmos.database);
@@ -83,7 +88,7 @@ const updates = new CosmosUpdateStore(database);
 const audit = new CosmosAuditLog(database);
 const localEvents = 'topicEndpoint' in config.events ? undefined : new LocalEventLog(config.events.logFile && path.resolve(config.events.logFile));
 const events = 'topicEndpoint' in config.events ? new EventGridPublisher(config.events.topicEndpoint, identity()) : localEvents!;
-const lifecycle = lifecycleRecorder({ audit, events });
+const lifecycle = lifecycleRecorder({ audit, events, observability });
 const access = { groupRoles: groupRolesFromSetting(config.groupRoles) };
 
 const rollouts = new CosmosRolloutStore(database);
@@ -100,7 +105,7 @@ const approvalCards = config.approvals.linkSecret && config.approvals.publicBase
   : undefined;
 const health = new CosmosHealthTelemetryStore(database);
 registerTelemetry(health);
-const rolloutPorts = { rollouts, updates, fleet: createFleet(), health, lifecycle, ...(approvalCards ? { approvalCards } : {}) };
+const rolloutPorts = { rollouts, updates, fleet: createFleet(), health, lifecycle, observability, ...(approvalCards ? { approvalCards } : {}) };
 registerRollouts(rolloutPorts, access);
 registerReports(rolloutPorts, access);
 registerGovernance({ audit, hashOf: sha256Hex, localEvents, access });
@@ -124,6 +129,7 @@ registerImports({
   firmwareUploadContainer: config.packages.firmwareUploadContainer,
   startRollout: rolloutStarter(rolloutPorts),
   lifecycle,
+  observability,
   access,
   now: () => new Date(),
 });

@@ -13,6 +13,7 @@ import type { Permission } from '../domain/access/roles';
 import type { PrincipalOptions } from './http/principal';
 import { secured, type SecuredHandler } from './http/secured';
 import { updateKey, type UpdateId } from '../domain/updates/update';
+import { noObservability } from '../domain/observability/observability-port';
 
 const durableClient = df.input.durableClient();
 
@@ -56,8 +57,15 @@ export function registerRollouts(ports: RolloutPorts, access: PrincipalOptions =
   df.app.orchestration(orchestratorNames.rollback, rollbackOrchestrator);
 
   const activities = createRolloutActivities(ports);
+  // Everything an activity of a rollout causes (its Cosmos, Blob and IoT Hub calls) is telemetry of that rollout.
+  const observability = ports.observability ?? noObservability;
   for (const [name, handler] of Object.entries(activities) as [ActivityName, (input: never) => Promise<unknown>][]) {
-    df.app.activity(name, { handler: (input: unknown) => handler(input as never) });
+    df.app.activity(name, {
+      handler: (input: unknown) => {
+        const rolloutId = (input as { rolloutId?: unknown } | null)?.rolloutId;
+        return typeof rolloutId === 'string' ? observability.withinRollout(rolloutId, () => handler(input as never)) : handler(input as never);
+      },
+    });
   }
   df.app.activity('forwardControl', {
     extraInputs: [durableClient],

@@ -192,6 +192,8 @@ async function main(): Promise<void> {
       APPROVAL_LINK_SECRET: localLinkSecret(dataDir),
       // Enterprise events locally: a JSON-lines log instead of an Event Grid topic.
       EVENTS_LOG_FILE: path.join(dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'ota-events-')), 'events.jsonl'),
+      // Application Insights when this process has a connection string (empty: no telemetry).
+      APPLICATIONINSIGHTS_CONNECTION_STRING: process.env.APPLICATIONINSIGHTS_CONNECTION_STRING ?? localSettings.APPLICATIONINSIGHTS_CONNECTION_STRING ?? '',
     };
     // Without a database name the app itself refuses to start and names the missing setting.
     if (settings.COSMOS_DATABASE) {

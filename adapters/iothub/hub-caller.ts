@@ -7,7 +7,7 @@
 import { FleetUnavailableError } from '../../domain/fleet/fleet-port';
 import { CircuitBreaker, type BreakerState, type CircuitBreakerSettings } from './circuit-breaker';
 import { systemClock, type Clock } from './clock';
-import { describeHubError, isHubFailure, isTransient, retryAfterMsOf } from './hub-errors';
+import { describeHubError, isHubFailure, isThrottled, isTransient, retryAfterMsOf } from './hub-errors';
 import type { HubOperation } from './hub-quotas';
 import { defaultRetryPolicy, RetriesExhaustedError, withRetry, type RetryPolicy } from './retry';
 import { hubBucket, type HubPacing, type TokenBucket } from './token-bucket';
@@ -21,6 +21,8 @@ export interface HubCallerOptions {
   /** Tokens an operation class may spend at once (default 1: even spacing), e.g. one job's devices. */
   burst?: Partial<Record<HubOperation, number>>;
   onBreakerChange?: (state: BreakerState, reason: string) => void;
+  /** Each answer 429 (over the hub's quota), before it is retried. */
+  onThrottled?: (operation: HubOperation | undefined) => void;
 }
 
 export class HubCaller {
@@ -57,7 +59,10 @@ export class HubCaller {
         {
           policy: this.policy,
           clock: this.clock,
-          isRetryable: isTransient,
+          isRetryable: (err) => {
+            if (isThrottled(err)) this.options.onThrottled?.(operation);
+            return isTransient(err);
+          },
           // Retry-After is in hub time: a hub on a faster clock (local) means fewer real seconds.
           retryAfterMs: (err) => {
             const asked = retryAfterMsOf(err, this.clock.now());

@@ -4,12 +4,13 @@
  * - the hub's host name and a TokenCredential (Azure: the managed identity, with the IoT Hub data-plane role).
  *
  * The SDK hands its host string straight to `https.request`, so `host:port` fails: the clients are built for
- * `HostName=localhost` and then given an https.Agent whose `defaultPort` is the hub's port (assigned: the Agent
- * constructor ignores the option) and which trusts the hub's CA. The clients install their own agent in their
- * constructors, so ours replaces it afterwards, through the RestApiClient's `setOptions`.
+ * `HostName=localhost` and then given an https.Agent that connects to the hub's port (whatever port the request
+ * names: HTTP instrumentation such as Application Insights' fills in 443) and trusts the hub's CA. The clients install
+ * their own agent in their constructors, so ours replaces it afterwards, through the RestApiClient's `setOptions`.
  */
 import fs from 'node:fs';
 import https from 'node:https';
+import type { Duplex } from 'node:stream';
 import type { TokenCredential } from '@azure/identity';
 import { JobClient, Registry } from 'azure-iothub';
 
@@ -41,10 +42,21 @@ export function createIotHubClients(connection: IotHubConnection): IotHubClients
   const ca = connection.caFile ? fs.readFileSync(connection.caFile, 'utf8') : undefined;
   if (port === undefined && ca === undefined) return { registry, jobs, hostName: host, close: () => undefined };
 
-  const agent = new https.Agent({ keepAlive: true, ...(ca ? { ca } : {}) });
-  if (port !== undefined) (agent as https.Agent & { defaultPort: number }).defaultPort = port;
+  const agent = port === undefined ? new https.Agent({ keepAlive: true, ...(ca ? { ca } : {}) }) : new FixedPortAgent(port, { keepAlive: true, ...(ca ? { ca } : {}) });
   for (const client of [registry, jobs]) restApiClientOf(client).setOptions({ http: { agent }, ...(ca ? { ca } : {}) });
   return { registry, jobs, hostName: host, close: () => agent.destroy() };
+}
+
+/** An agent whose connections go to one port, whatever port a request names. */
+class FixedPortAgent extends https.Agent {
+  constructor(private readonly port: number, options: https.AgentOptions) {
+    super(options);
+    Object.assign(this, { defaultPort: port }); // for requests that name no port (the Agent constructor ignores the option)
+  }
+
+  override createConnection(options: https.RequestOptions, callback?: (err: Error | null, stream: Duplex) => void): Duplex | null | undefined {
+    return super.createConnection({ ...options, port: this.port }, callback);
+  }
 }
 
 /** `HostName=host:port;…` → the same string with `HostName=host`, and the port. */

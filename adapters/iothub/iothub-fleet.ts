@@ -11,6 +11,7 @@
 import { randomUUID } from 'node:crypto';
 import type { JobClient, Registry } from 'azure-iothub';
 import type { DeviceDetails, DeviceReport, DeviceSummary } from '../../domain/fleet/device';
+import type { Observability } from '../../domain/observability/observability-port';
 import { InvalidTargetQueryError, type DesiredVersion, type DeviceTarget, type DispatchHint, type FleetPort, type ReportScope } from '../../domain/fleet/fleet-port';
 import type { BreakerState, CircuitBreakerSettings } from './circuit-breaker';
 import { systemClock, type Clock } from './clock';
@@ -56,6 +57,8 @@ export interface IotHubFleetOptions {
   clock?: Clock;
   random?: () => number;
   log?: (message: string) => void;
+  /** Operators' telemetry: dispatch rate against the quota, throttled calls, the circuit breaker opening and closing. */
+  observability?: Observability;
 }
 
 /**
@@ -97,7 +100,11 @@ export class IotHubFleet implements FleetPort {
       ...(options.retry ? { retry: options.retry } : {}),
       ...(options.breaker ? { breaker: options.breaker } : {}),
       ...(options.random ? { random: options.random } : {}),
-      onBreakerChange: (state: BreakerState, reason: string) => options.log?.(`IoT Hub circuit ${state}: ${reason}`),
+      onBreakerChange: (state: BreakerState, reason: string) => {
+        options.log?.(`IoT Hub circuit ${state}: ${reason}`);
+        if (state !== 'halfOpen') options.observability?.event(`ota.iothub.circuit-${state}`, { reason, sku: options.sku, units: options.units });
+      },
+      onThrottled: (operation) => options.observability?.metric('ota.hub.throttled', 1, { operation, sku: options.sku, units: options.units }),
     });
   }
 
@@ -130,7 +137,9 @@ export class IotHubFleet implements FleetPort {
     if (pending.length === 0) return { sent: 0, alreadyApplied };
 
     const patches = await this.patchesFor(pending);
+    const started = this.clock.now();
     const sent = this.settings.dispatch === 'job' ? await this.sendByJobs(patches) : await this.sendPatches(patches);
+    this.reportRate(sent, this.clock.now() - started, pending[0]!.desired.rolloutId);
     return { sent, alreadyApplied };
   }
 
@@ -145,6 +154,17 @@ export class IotHubFleet implements FleetPort {
   async getDevice(deviceId: string): Promise<DeviceDetails | undefined> {
     const twin = await this.readTwin(deviceId);
     return twin === undefined ? undefined : toDetails(twin);
+  }
+
+  /** Devices per hub second for one send, next to the quota the app paces that dispatch mode to. */
+  private reportRate(sent: number, elapsedMs: number, rolloutId: string): void {
+    if (!this.options.observability || sent === 0 || elapsedMs <= 0) return;
+    const operation = this.settings.dispatch === 'job' ? 'jobDeviceOperation' : 'twinUpdate';
+    const quota = quotaPerSecond(operation, this.options) * (this.options.quotaShare ?? 0.9);
+    const rate = sent / ((elapsedMs / 1000) * (this.options.clockScale ?? 1));
+    const dimensions = { mode: this.settings.dispatch, sku: this.options.sku, units: this.options.units, quotaPerSecond: quota };
+    this.options.observability.metric('ota.dispatch.rate', rate, dimensions, rolloutId);
+    this.options.observability.metric('ota.dispatch.quota-used', rate / quota, dimensions, rolloutId);
   }
 
   // ---- reading ---------------------------------------------------------------------------------------------------

@@ -51,6 +51,8 @@ export interface RolloutRecord {
   approvalStage?: number;
   /** Devices resolved from the target (with compatible, deduplicated ids). */
   targetedCount: number;
+  /** When the rollout began rolling back (a crossed threshold or an operator): the start of the rollback latency. */
+  rollbackStartedAt?: string;
 }
 
 export interface BatchDevice {

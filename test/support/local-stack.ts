@@ -44,6 +44,8 @@ export interface LocalStackOptions {
   iothubUnits?: number;
   /** Virtual seconds per real second of the durable clock (`--time-scale`). */
   timeScale?: number;
+  /** Extra environment for `npm start` (e.g. APPLICATIONINSIGHTS_CONNECTION_STRING, which it passes to the app). */
+  env?: Record<string, string>;
 }
 
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
@@ -53,7 +55,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   if (options.dataDir) args.push('--data', options.dataDir);
   if (options.timeSkip) args.push('--time-skip');
   if (options.timeScale) args.push('--time-scale', String(options.timeScale));
-  const child = spawn(process.execPath, args, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const child = spawn(process.execPath, args, { cwd: repoRoot, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   running.add(child);
   let log = '';
   const exited = new Promise<void>((resolve) => child.once('exit', () => { running.delete(child); resolve(); }));

@@ -26,6 +26,7 @@ describe('readConfig', () => {
       events: {},
       groupRoles: undefined,
       approvals: {},
+      appInsights: {},
     });
   });
 
