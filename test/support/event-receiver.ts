@@ -19,10 +19,12 @@ export interface EventReceiver {
   failWith: number | undefined;
   /** Requests answered with `failWith`. */
   refused: number;
+  port: number;
   stop(): Promise<void>;
 }
 
-export async function startEventReceiver(): Promise<EventReceiver> {
+/** `port` 0 picks a free one; pass a stopped receiver's port to bring "the same endpoint" back. */
+export async function startEventReceiver(port = 0): Promise<EventReceiver> {
   const receiver = { batches: [] as ReceivedBatch[], failWith: undefined as number | undefined, refused: 0 };
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -42,10 +44,11 @@ export async function startEventReceiver(): Promise<EventReceiver> {
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ delivered: 0, failed: 0, functions: [] }));
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  const bound = (server.address() as AddressInfo).port;
   return Object.assign(receiver, {
-    url: `http://127.0.0.1:${port}/admin/eventhubs/iothub`,
+    url: `http://127.0.0.1:${bound}/admin/eventhubs/iothub`,
+    port: bound,
     async stop() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
