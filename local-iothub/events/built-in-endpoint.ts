@@ -81,7 +81,7 @@ export class BuiltInEventsEndpoint {
 
 function checkedUrl(url: string | undefined): string | undefined {
   if (url === undefined || url === '') return undefined;
-  const parsed = new URL(url);
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new RangeError(`the events endpoint must be an http(s) URL, not ${url}`);
+  const parsed = URL.canParse(url) ? new URL(url) : undefined;
+  if (parsed?.protocol !== 'http:' && parsed?.protocol !== 'https:') throw new RangeError(`the events endpoint must be an http(s) URL, not ${url}`);
   return url.replace(/\/+$/, '');
 }
