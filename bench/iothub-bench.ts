@@ -60,6 +60,8 @@ function profile(count: number): unknown {
       updateName: 'line-controller',
     })),
     behaviors: [{ when: { model: 'ctl-b', version: '2.1.0' }, installFailureRate: 0.3 }],
+    // The bench measures the hub's service API: no health messages to route.
+    healthTelemetry: false,
     seed: 'bench',
   };
 }

@@ -6,7 +6,7 @@
 import type { FunctionMetadata } from './functions-core';
 
 const supported: Record<'in' | 'out', ReadonlySet<string>> = {
-  in: new Set(['httpTrigger', 'eventGridTrigger', 'timerTrigger', 'orchestrationTrigger', 'activityTrigger', 'entityTrigger', 'durableClient']),
+  in: new Set(['httpTrigger', 'eventGridTrigger', 'timerTrigger', 'eventHubTrigger', 'orchestrationTrigger', 'activityTrigger', 'entityTrigger', 'durableClient']),
   // The HTTP response, as `$return` or a named output. Durable and other triggers' return values need no binding.
   out: new Set(['http']),
 };

@@ -1,4 +1,7 @@
 /** Public shape of the local Functions + Durable host (see devhost/host.ts). */
+import type { EventDeliveryResult } from './triggers/event-hub-dispatcher';
+
+export type { EventDeliveryResult } from './triggers/event-hub-dispatcher';
 export interface ClockOptions {
   /** Virtual seconds per real second (1 = real time). Durable timers and `currentUtcDateTime` follow it. */
   scale?: number;
@@ -26,5 +29,10 @@ export interface RunningHost {
   port: number;
   /** The host clock (ms since the epoch): what durable timers follow; local stand-ins share it (scaled or skipped). */
   now(): number;
+  /**
+   * What `POST /admin/eventhubs/{eventHubName}/partitions/{partitionId}/events` does, for in-process callers:
+   * `events` as that API takes them (validated the same way; a bad one throws a RangeError naming the field).
+   */
+  deliverEvents(eventHubName: string, partitionId: string, events: readonly unknown[]): Promise<EventDeliveryResult>;
   stop(): Promise<void>;
 }

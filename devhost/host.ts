@@ -1,6 +1,6 @@
 /**
  * The local Functions host: loads any v4 Node app, serves its HTTP triggers, the Event Grid webhook, timer
- * triggers, and runs its durable orchestrations with the real durable-functions replay.
+ * triggers, Event Hubs triggers (events posted to its delivery API), and runs its durable orchestrations with the real durable-functions replay.
  */
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -12,6 +12,9 @@ import { invokeFunction, jsonTypedData, runAppHook, triggerBindingOf, type Invoc
 import { buildRouteTable, findRoute, toRpcHttpRequest, writeHttpResponse, type HttpRoute } from './http/http-trigger';
 import { interpretEventGridRequest } from './triggers/eventgrid-webhook';
 import { TimerScheduler } from './triggers/timer-scheduler';
+import { EventHubDispatcher } from './triggers/event-hub-dispatcher';
+import { indexEventHubListeners } from './triggers/event-hub-listeners';
+import { maxDeliveryBytes, parseDelivery, validateEvents } from './triggers/event-hub-events';
 import { HostClock } from './durable/clock';
 import { DurableEngine } from './durable/engine';
 import { DurableHttpApi } from './durable/client-api';
@@ -52,7 +55,9 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   // They are in place before host.json is read, since its `%NAME%` references resolve from them.
   for (const [key, value] of Object.entries(app.localSettings)) if (process.env[key] === undefined) process.env[key] = String(value);
   Object.assign(process.env, options.settings ?? {});
-  const hostJson = resolveSettingReferences(app.hostJson, process.env) as { extensions?: { http?: { routePrefix?: string }; durableTask?: { hubName?: string; maxConcurrentActivityFunctions?: number } } };
+  const hostJson = resolveSettingReferences(app.hostJson, process.env) as {
+    extensions?: { http?: { routePrefix?: string }; durableTask?: { hubName?: string; maxConcurrentActivityFunctions?: number }; eventHubs?: { maxEventBatchSize?: number } };
+  };
   const routePrefix = (hostJson.extensions?.http?.routePrefix ?? 'api').replace(/^\/+|\/+$/g, '');
   const taskHub = hostJson.extensions?.durableTask?.hubName ?? 'TestHubName';
 
@@ -99,6 +104,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   registry.logSink = (level, category, message) => logAt(level, `${category}: ${message}`);
   await loadApp(app);
   unindexed = disableUnindexable();
+  const eventHubs = startEventHubTriggers();
   await runAppHook('appStart', { functionAppDirectory: app.dir });
   routes = buildRouteTable(registry.functions.values());
   timers.start(registry.functions.values());
@@ -110,6 +116,11 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     const requestUrl = new URL(req.url ?? '/', url);
     const path = requestUrl.pathname;
     const method = (req.method ?? 'GET').toUpperCase();
+    // Refused before reading it: the Event Hubs delivery API caps its request size.
+    if (path.startsWith('/admin/eventhubs/') && Number(req.headers['content-length'] ?? 0) > maxDeliveryBytes) {
+      req.resume();
+      return problem(res, 413, 'Payload Too Large', `At most ${maxDeliveryBytes} bytes are accepted per delivery.`);
+    }
     const body = await readBody(req);
 
     if (path === '/admin/host/status') {
@@ -140,6 +151,8 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       return sendJson(res, answer.status, answer.body, answer.headers);
     }
     if (path === '/runtime/webhooks/eventgrid') return eventGrid(req, requestUrl, body, res);
+    const eventHubDelivery = /^\/admin\/eventhubs\/([^/]+)\/partitions\/([^/]+)\/events$/.exec(path);
+    if (eventHubDelivery && method === 'POST') return deliverEvents(decodeURIComponent(eventHubDelivery[1]!), decodeURIComponent(eventHubDelivery[2]!), body, res);
 
     const prefix = routePrefix ? `/${routePrefix}` : '';
     if (path === prefix || path.startsWith(`${prefix}/`)) {
@@ -172,6 +185,30 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       errors.push(...problems);
     }
     return errors;
+  }
+
+  /** Functions whose trigger names an unresolvable event hub are disabled, as ones that fail indexing are. */
+  function startEventHubTriggers(): EventHubDispatcher {
+    const index = indexEventHubListeners(registry.functions.values(), process.env);
+    for (const { functionName, message } of index.errors) {
+      registry.functions.delete(functionName.toLowerCase());
+      logAt('error', `${message} The function '${functionName}' is disabled.`);
+      unindexed.push(message);
+    }
+    return new EventHubDispatcher({
+      listeners: index.listeners,
+      maxEventBatchSize: hostJson.extensions?.eventHubs?.maxEventBatchSize,
+      invoke: (fn, trigger, triggerMetadata) =>
+        invokeFunction(fn, { trigger, triggerMetadata, extraInputsByType: clientInput }, (level, message) => logAt(level, `${fn.metadata.name}: ${message}`)),
+      nowIso: () => clock.now().toISOString(),
+      log: logAt,
+    });
+  }
+
+  async function deliverEvents(eventHubName: string, partitionId: string, body: Buffer, res: ServerResponse): Promise<void> {
+    const parsed = parseDelivery(body);
+    if (!parsed.ok) return problem(res, parsed.status, parsed.status === 413 ? 'Payload Too Large' : 'Bad Request', parsed.detail);
+    sendJson(res, 200, await eventHubs.deliver(eventHubName, partitionId, parsed.events));
   }
 
   function advanceClock(body: Buffer, res: ServerResponse): void {
@@ -231,6 +268,11 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     url,
     port,
     now: () => clock.nowMs(),
+    async deliverEvents(eventHubName, partitionId, events) {
+      const parsed = validateEvents(events);
+      if (!parsed.ok) throw new RangeError(`Cannot deliver to event hub '${eventHubName}' partition ${partitionId}: ${parsed.detail}`);
+      return eventHubs.deliver(eventHubName, partitionId, parsed.events);
+    },
     async stop() {
       ready = false;
       timers.stop();

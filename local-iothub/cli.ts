@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `node dist/local-iothub/cli.js [--data <dir>] [--fleet <profile>] [--sku S1|S2|S3] [--units N]`: the local IoT Hub
+ * `node dist/local-iothub/cli.js [--data <dir>] [--fleet <profile>] [--sku S1|S2|S3] [--units N] [--events-url <url>]`: the local IoT Hub
  * on its own. Prints the connection info as one JSON line (`local IoT Hub ready {…}`), stops on SIGINT/SIGTERM.
  */
 import { Command, InvalidArgumentError } from 'commander';
@@ -26,10 +26,11 @@ const program = new Command()
   .option('--units <n>', 'IoT Hub units of the tier', count, 1)
   .option('--https-port <port>', 'service endpoint port on 127.0.0.1 (0 = any free port)', count, 0)
   .option('--mqtts-port <port>', 'device endpoint port on 127.0.0.1 (0 = any free port)', count, 0)
+  .option('--events-url <url>', 'deliver device-to-cloud messages to this Event Hubs delivery API prefix (e.g. http://127.0.0.1:7071/admin/eventhubs/iothub)')
   .option('--quiet', 'print only the ready line', false)
   .parse();
 
-const opts = program.opts<{ data?: string; fleet?: string; sku: IotHubSku; units: number; httpsPort: number; mqttsPort: number; quiet: boolean }>();
+const opts = program.opts<{ data?: string; fleet?: string; sku: IotHubSku; units: number; httpsPort: number; mqttsPort: number; eventsUrl?: string; quiet: boolean }>();
 
 startLocalIotHub({
   ...(opts.data ? { dataDir: opts.data } : {}),
@@ -38,6 +39,7 @@ startLocalIotHub({
   units: opts.units,
   httpsPort: opts.httpsPort,
   mqttsPort: opts.mqttsPort,
+  ...(opts.eventsUrl ? { eventsEndpoint: opts.eventsUrl } : {}),
   ...(opts.quiet ? {} : { log: (line: string) => console.error(line) }),
 })
   .then((hub) => {

@@ -3,7 +3,10 @@
  * over HTTPS, devices (`azure-iot-device-mqtt` or plain MQTT) over MQTT/TLS — with IoT Hub's throttles for a tier,
  * jobs, a virtual fleet living inside the hub, and (with a data dir) durable state.
  *
- * Start-up order: TLS and policy keys → restore the journal → virtual fleet (resumes restored devices, provisions
+ * Device-to-cloud messages go to the built-in Event Hubs-compatible endpoint (local-iothub/events/), which delivers
+ * them to an events URL (the devhost's Event Hubs delivery API) once one is set.
+ *
+ * Start-up order: TLS and policy keys → restore the journal → built-in events endpoint → virtual fleet (resumes restored devices, provisions
  * missing ones) → MQTT → HTTPS → connection info file. Both endpoints listen on 127.0.0.1, ephemeral ports by default.
  */
 import fs from 'node:fs';
@@ -14,6 +17,7 @@ import { HubJobs } from './jobs';
 import { startMqttServer } from './mqtt';
 import { HubJournal, type JournalStats } from './persistence';
 import { HubQuotas, type IotHubSku, type QuotaClass, type QuotaStats } from './quotas';
+import { BuiltInEventsEndpoint, defaultPartitions, type EventsStats } from './events/built-in-endpoint';
 import { adminRoutes } from './rest/admin-routes';
 import { startRestServer } from './rest/https-server';
 import { identityRoutes } from './rest/identity-routes';
@@ -52,6 +56,16 @@ export interface LocalIotHubOptions {
   mqttsPort?: number;
   /** Rates per second replacing the tier's for some classes (tests; Infinity turns a throttle off). */
   quotaOverrides?: Partial<Record<QuotaClass, number>>;
+  /**
+   * Where device-to-cloud messages are delivered: the URL prefix of an Event Hubs delivery API (the devhost's
+   * `http://127.0.0.1:7071/admin/eventhubs/iothub`); batches go to `{url}/partitions/{id}/events`. Without it they
+   * wait (bounded) until `setEventsEndpoint` names one.
+   */
+  eventsEndpoint?: string;
+  /** The built-in endpoint's Event Hub-compatible name (default `iothub`). */
+  eventHubCompatibleName?: string;
+  /** Its partitions (default 4, as IoT Hub's). */
+  eventHubPartitions?: number;
 }
 
 export interface ConnectionInfo {
@@ -62,6 +76,11 @@ export interface ConnectionInfo {
   mqttsPort: number;
   /** The CA to trust (service SDK and devices). */
   caCertFile: string;
+  /** The built-in endpoint's name: what an `app.eventHub` trigger's `eventHubName` should be. */
+  eventHubCompatibleName: string;
+  eventHubPartitions: number;
+  /** Informational (nothing listens on it): a realistic value for app settings that hold the endpoint. */
+  eventHubCompatibleConnectionString: string;
 }
 
 export interface LocalIotHubStats {
@@ -73,6 +92,8 @@ export interface LocalIotHubStats {
   jobs: ReturnType<HubJobs['stats']>;
   journal?: JournalStats;
   queryCursors: number;
+  /** The built-in endpoint: per partition enqueued, delivered, dropped, pending, last delivery error. */
+  events: EventsStats;
 }
 
 export interface LocalIotHub extends ConnectionInfo {
@@ -82,6 +103,8 @@ export interface LocalIotHub extends ConnectionInfo {
   state: HubState;
   fleet?: VirtualFleet;
   stats(): LocalIotHubStats;
+  /** Sets (or with undefined, clears) where device-to-cloud messages are delivered; see `eventsEndpoint`. */
+  setEventsEndpoint(url: string | undefined): void;
   stop(): Promise<void>;
 }
 
@@ -111,6 +134,9 @@ export async function startLocalIotHub(options: LocalIotHubOptions = {}): Promis
     const journal = options.dataDir ? HubJournal.open({ dir: path.join(dir, 'journal'), state, jobs, log }) : undefined;
     if (journal) cleanups.push(() => journal.close());
     if (tempDir) cleanups.push(() => fs.rmSync(tempDir, { recursive: true, force: true }));
+    // Before the fleet, so no message a virtual device sends goes unrouted.
+    const events = new BuiltInEventsEndpoint(state, { partitions: options.eventHubPartitions ?? defaultPartitions, eventsEndpoint: options.eventsEndpoint, log });
+    cleanups.push(() => events.stop());
 
     let fleet: VirtualFleet | undefined;
     if (options.fleetProfile) {
@@ -139,6 +165,7 @@ export async function startLocalIotHub(options: LocalIotHubOptions = {}): Promis
       jobs: jobs.stats(),
       ...(journal ? { journal: journal.stats() } : {}),
       queryCursors: cursors.size,
+      events: events.stats(),
     });
     const rest = await startRestServer({
       routes: [...identityRoutes(state), ...twinRoutes(state), ...queryRoutes(state, jobs, cursors), ...jobRoutes(jobs), ...adminRoutes(() => stats() as unknown as Json, state)],
@@ -148,12 +175,16 @@ export async function startLocalIotHub(options: LocalIotHubOptions = {}): Promis
     cleanups.push(() => rest.stop());
 
     const owner = policies.find((p) => p.name === 'iothubowner')!;
+    const eventHubCompatibleName = options.eventHubCompatibleName ?? 'iothub';
     const connectionInfo: ConnectionInfo = {
       serviceConnectionString: `HostName=${hostName}:${rest.port};SharedAccessKeyName=${owner.name};SharedAccessKey=${owner.primaryKey}`,
       hostName,
       httpsPort: rest.port,
       mqttsPort: mqtt.port,
       caCertFile: tls.caCertFile,
+      eventHubCompatibleName,
+      eventHubPartitions: events.partitionCount,
+      eventHubCompatibleConnectionString: `Endpoint=sb://${hostName}:${rest.port}/;SharedAccessKeyName=${owner.name};SharedAccessKey=${owner.primaryKey};EntityPath=${eventHubCompatibleName}`,
     };
     const connectionInfoFile = path.join(dir, 'iothub.json');
     fs.writeFileSync(connectionInfoFile, `${JSON.stringify(connectionInfo, null, 2)}\n`, { mode: 0o600 });
@@ -167,6 +198,7 @@ export async function startLocalIotHub(options: LocalIotHubOptions = {}): Promis
       state,
       ...(fleet ? { fleet } : {}),
       stats,
+      setEventsEndpoint: (url) => events.setEventsEndpoint(url),
       stop: () => (stopping ??= stopAll()),
     };
   } catch (error) {

@@ -1,7 +1,8 @@
 /**
  * The local hub's own admin API (not IoT Hub's), for benchmarks; any valid service token may call it, and it is
  * not throttled, so watching the hub does not take quota from the app being measured:
- * - `GET /admin/stats`: requests and throttled requests per quota class, jobs, devices, journal;
+ * - `GET /admin/stats`: requests and throttled requests per quota class, jobs, devices, journal, and per partition
+ *   of the built-in events endpoint enqueued, delivered, dropped, pending and the last delivery error;
  * - `GET /admin/twins/count?where=<condition>`: how many twins match a query condition now, with the hub clock.
  */
 import type { HubState, Json } from '../hub-state';

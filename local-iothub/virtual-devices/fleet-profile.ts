@@ -23,7 +23,8 @@
  *       "installTime": "PT30S"                   // ISO 8601 duration from accepting to the final report
  *     }
  *   ],
- *   "seed": "demo"                               // default ""; which devices fall within each rate
+ *   "seed": "demo",                              // default ""; which devices fall within each rate
+ *   "healthTelemetry": { "interval": "PT5M" }    // default PT5M (ISO 8601 duration ≥ PT1S); false: none sent
  * }
  * ```
  * - A device reports `software` = `{ [updateName]: installedVersion, ...software }`. A command for one of its
@@ -33,6 +34,9 @@
  *   profile picks the same devices on every run and on a retry (as a real incompatibility would), another seed
  *   other devices.
  * - Update names become twin property names, so they may not contain `.`, `$` or spaces (IoT Hub's rule).
+ * - Every online device sends a health message (docs/device-twin-contract.md, "Health telemetry") each
+ *   `healthTelemetry.interval` on the hub clock; `healthy` is false while it runs a version whose install went
+ *   unhealthy (`unhealthyRate`).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -41,6 +45,7 @@ import { parseIsoDuration } from '../../devhost/iso-duration';
 
 export const defaultInstallTime = 'PT0.5S';
 export const defaultUpdateName = 'firmware';
+export const defaultHealthInterval = 'PT5M';
 
 export class InvalidFleetProfileError extends Error {
   override name = 'InvalidFleetProfileError';
@@ -105,11 +110,22 @@ const behavior = z
   })
   .transform(({ installTime: installTimeMs, ...rest }) => ({ ...rest, installTimeMs }));
 
+const healthTelemetry = z
+  .union([
+    z.literal(false),
+    z.strictObject({
+      interval: installTime.default(parseIsoDuration(defaultHealthInterval)).refine((ms) => ms >= 1000, { error: 'must be at least PT1S' }),
+    }),
+  ], { error: 'must be false or an object such as { "interval": "PT5M" }' })
+  .default({ interval: parseIsoDuration(defaultHealthInterval) })
+  .transform((value) => (value === false ? false : { intervalMs: value.interval }));
+
 const profileSchema = z
   .strictObject({
     devices: z.array(deviceGroup).min(1, { error: 'must list at least one device group' }),
     behaviors: z.array(behavior).default([]),
     seed: z.string().default(''),
+    healthTelemetry,
   })
   .superRefine((profile, ctx) => {
     const duplicate = firstDuplicateId(profile.devices);
@@ -191,6 +207,11 @@ function describeIssue(issue: { code?: string; input?: unknown; expected?: strin
 function problemLines(issue: z.core.$ZodIssue): string[] {
   if (issue.code === 'unrecognized_keys') {
     return issue.keys.map((key) => `${formatPath([...issue.path, key])} is not a known field`);
+  }
+  // A union (`healthTelemetry`): the branch whose problems lie inside the value is the one the author meant.
+  if (issue.code === 'invalid_union') {
+    const meant = issue.errors.find((issues) => issues.length > 0 && issues.every((inner) => inner.path.length > 0));
+    if (meant) return meant.flatMap((inner) => problemLines({ ...inner, path: [...issue.path, ...inner.path] } as z.core.$ZodIssue));
   }
   // A bad record key: zod's own message is generic, the key's check says what is wrong.
   if (issue.code === 'invalid_key') return issue.issues.map((inner) => `${formatPath(issue.path)} ${inner.message}`);

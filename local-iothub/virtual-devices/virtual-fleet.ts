@@ -7,6 +7,9 @@
  * tests may scale or jump): pending installs wait in a min-heap by finish time and are settled before anyone reads
  * twins (`onBeforeRead`) and every 200 ms of real time; each final report carries its finish time, not the time it
  * was settled. Construct it after persistence has restored the hub's twins.
+ *
+ * Online devices also send health messages (health-telemetry.ts) on the same 200 ms tick, after due installs are
+ * settled, so a message reflects the install that finished before it.
  */
 import { isObject, type DesiredPatchEvent, type HubState, type JsonObject, type MethodHandler, type TwinState } from '../hub-state';
 import { agentProperty, countersJson, pendingJson, readAgentState, withCommand, withCounter, type AgentState, type PendingRecord } from './agent-state';
@@ -14,6 +17,7 @@ import { installedFor, otaJson, targetOf, viewOf, type DeviceView, type OtaRepor
 import { fetchDownload, ownFilesFromStore, ownFilesNextToDelta } from './file-delivery';
 import { FinishQueue } from './finish-queue';
 import { defaultUpdateName, deviceIdOf, groupOf, type FleetProfile } from './fleet-profile';
+import { HealthTelemetry, type HealthView } from './health-telemetry';
 import { installOutcome, type InstallOutcome } from './install-outcome';
 import { toIso } from './iso-time';
 import { commandIdOf, parseCommand, type OtaCommand, type ParsedCommand } from './ota-command';
@@ -57,6 +61,7 @@ export class VirtualFleet {
   private deliveriesInFlight = 0;
   private readonly idleWaiters: (() => void)[] = [];
   private settling = false;
+  private readonly health: HealthTelemetry | undefined;
 
   constructor(
     private readonly state: HubState,
@@ -76,7 +81,12 @@ export class VirtualFleet {
       }),
       state.setMethodFallback((deviceId) => this.methodHandlerFor(deviceId)),
     );
-    this.timer = setInterval(() => this.settleDue(), settleIntervalMs);
+    if (profile.healthTelemetry) {
+      const health = new HealthTelemetry(state, { intervalMs: profile.healthTelemetry.intervalMs, seed: profile.seed, viewOf: (deviceId) => this.healthViewOf(deviceId) });
+      for (const group of profile.devices) for (let index = 0; index < group.count; index++) health.add(deviceIdOf(group, index));
+      this.health = health;
+    }
+    this.timer = setInterval(() => this.tick(), settleIntervalMs);
     this.timer.unref();
     for (const identity of state.identities.values()) if (identity.virtual) this.resume(identity.deviceId);
   }
@@ -139,8 +149,15 @@ export class VirtualFleet {
     }
   }
 
+  /** Settles due installs, then sends the health messages due (each then reports the state just settled). */
+  tick(): void {
+    this.settleDue();
+    this.health?.sendDue();
+  }
+
   stop(): void {
     clearInterval(this.timer);
+    this.health?.stop();
     for (const stop of this.stops.splice(0)) stop();
   }
 
@@ -303,6 +320,16 @@ export class VirtualFleet {
   private methodHandlerFor(deviceId: string): MethodHandler | undefined {
     const identity = this.state.identities.get(deviceId);
     return identity?.virtual && identity.status === 'enabled' && !this.offline.has(deviceId) ? answerVirtualMethod : undefined;
+  }
+
+  /** Offline, disabled or removed devices send no health messages. */
+  private healthViewOf(deviceId: string): HealthView | undefined {
+    const identity = this.state.identities.get(deviceId);
+    const twin = this.state.twins.get(deviceId);
+    if (!identity?.virtual || identity.status !== 'enabled' || this.offline.has(deviceId) || !twin) return undefined;
+    const view = this.viewOf(deviceId, twin);
+    const model = typeof twin.tags.model === 'string' ? twin.tags.model : '';
+    return { version: view.software[view.mainName] ?? '', healthy: view.healthy, model };
   }
 
   private viewOf(deviceId: string, twin: TwinState): DeviceView {

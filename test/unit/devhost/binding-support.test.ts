@@ -7,6 +7,7 @@ describe('indexingErrors: bindings the devhost implements', () => {
     ['an http trigger with its $return response', { t: { type: 'httpTrigger', direction: 'in' }, $return: { type: 'http', direction: 'out' } }],
     ['an http trigger with a named http output and a durable client', { t: { type: 'httpTrigger', direction: 'in' }, r: { type: 'http', direction: 'out' }, c: { type: 'durableClient', direction: 'in' } }],
     ['event grid', { t: { type: 'eventGridTrigger', direction: 'in' } }],
+    ['event hubs', { t: { type: 'eventHubTrigger', direction: 'in' } }],
     ['timer', { t: { type: 'timerTrigger', direction: 'in' } }],
     ['orchestration', { t: { type: 'orchestrationTrigger', direction: 'in' } }],
     ['activity with a durable client', { t: { type: 'activityTrigger', direction: 'in' }, c: { type: 'durableClient', direction: 'in' } }],

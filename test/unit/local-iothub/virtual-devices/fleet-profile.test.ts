@@ -29,7 +29,24 @@ describe('parseFleetProfile: a good profile', () => {
       devices: [{ ...group, updateName: 'firmware', software: {} }],
       behaviors: [{ when: behavior.when, installFailureRate: 1, unhealthyRate: 0, offlineRate: 0, installTimeMs: 500 }],
       seed: 's1',
+      healthTelemetry: { intervalMs: 300_000 },
     });
+  });
+
+  it('healthTelemetry: an interval as an ISO duration (default PT5M), or false for none', () => {
+    const of = (healthTelemetry: unknown) => parseFleetProfile({ devices: [group], healthTelemetry }).healthTelemetry;
+    expect(of({ interval: 'PT1M' })).toEqual({ intervalMs: 60_000 });
+    expect(of({})).toEqual({ intervalMs: 300_000 });
+    expect(of(false)).toBe(false);
+  });
+
+  it.each([
+    [{ interval: 'PT5X' }, "healthTelemetry.interval must be an ISO 8601 duration such as PT0.5S or PT10M, not 'PT5X'"],
+    [{ interval: 'PT0.5S' }, 'healthTelemetry.interval must be at least PT1S'],
+    [{ interval: 'PT1M', every: 2 }, 'healthTelemetry.every is not a known field'],
+    [true, 'healthTelemetry must be false or an object such as { "interval": "PT5M" }'],
+  ])('healthTelemetry %j is refused naming the path', (healthTelemetry, problem) => {
+    expect(problemsOf({ devices: [group], healthTelemetry })).toEqual([problem]);
   });
 
   it('defaults: no behaviors, empty seed, no tags, main update `firmware`, rates 0, installTime PT0.5S, `when` matching everything', () => {

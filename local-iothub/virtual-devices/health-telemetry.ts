@@ -1,0 +1,81 @@
+/**
+ * Virtual devices' health messages (docs/device-twin-contract.md, "Health telemetry"), sent through
+ * `HubState.sendTelemetry` like any device-to-cloud message, every interval on the hub clock. Each device has its
+ * own phase (a stable hash of its id), so a fleet does not send all at once. Devices wait in a min-heap by their
+ * next due time: a tick costs O(devices due), not O(fleet). A device that missed several slots (the clock jumped)
+ * sends one message, now, and then keeps its phase.
+ */
+import type { HubState } from '../hub-state';
+import { FinishQueue } from './finish-queue';
+import { healthMetrics } from './health-metrics';
+import { toIso } from './iso-time';
+import { unitHash } from './stable-hash';
+
+/** What a device knows of itself when a message is due; undefined when it sends nothing (offline, disabled, gone). */
+export interface HealthView {
+  version: string;
+  healthy: boolean;
+  model: string;
+}
+
+/** A device waiting for its next message; `finishMs` is when it is due (the heap's key). */
+interface DueDevice {
+  deviceId: string;
+  finishMs: number;
+}
+
+export const healthMessageProperties: Readonly<Record<string, string>> = Object.freeze({ '$.ct': 'application/json', '$.ce': 'utf-8', type: 'health' });
+
+export class HealthTelemetry {
+  private readonly queue = new FinishQueue<DueDevice>();
+
+  constructor(
+    private readonly state: HubState,
+    private readonly options: { intervalMs: number; seed: string; viewOf: (deviceId: string) => HealthView | undefined },
+  ) {}
+
+  get scheduled(): number {
+    return this.queue.size;
+  }
+
+  /** Starts a device's messages at its first slot after now. */
+  add(deviceId: string): void {
+    this.queue.push({ deviceId, finishMs: this.nextSlot(deviceId, this.state.now()) });
+  }
+
+  /** Sends every message due by the hub clock's now: at most one per device. */
+  sendDue(): void {
+    const nowMs = this.state.now();
+    const due: DueDevice[] = [];
+    for (let item = this.queue.popDue(nowMs); item; item = this.queue.popDue(nowMs)) due.push(item);
+    for (const item of due) {
+      this.send(item.deviceId, nowMs);
+      item.finishMs = this.nextSlot(item.deviceId, nowMs);
+      this.queue.push(item);
+    }
+  }
+
+  stop(): void {
+    this.queue.clear();
+  }
+
+  private send(deviceId: string, nowMs: number): void {
+    const view = this.options.viewOf(deviceId);
+    if (!view) return;
+    const message = {
+      type: 'health',
+      version: view.version,
+      healthy: view.healthy,
+      at: toIso(nowMs),
+      metrics: healthMetrics({ seed: this.options.seed, deviceId, model: view.model, bucket: Math.floor(nowMs / this.options.intervalMs) }, view.healthy),
+    };
+    this.state.sendTelemetry(deviceId, Buffer.from(JSON.stringify(message)), { ...healthMessageProperties });
+  }
+
+  /** The device's first slot strictly after `afterMs`: slots are its phase plus whole intervals. */
+  private nextSlot(deviceId: string, afterMs: number): number {
+    const interval = this.options.intervalMs;
+    const phase = Math.floor(unitHash(`health:${deviceId}`) * interval);
+    return phase + interval * (Math.floor((afterMs - phase) / interval) + 1);
+  }
+}
