@@ -164,6 +164,8 @@ async function main(): Promise<void> {
       trust: localDeviceTrust(keyDir),
       // A real device holds the files of the version it runs (a delta's base); virtual ones read them from the store.
       deviceFiles: storedFiles(azurite.connectionString, localSettings.UPDATES_CONTAINER ?? 'updates'),
+      // Device-to-cloud messages go to the event hub the app's telemetry trigger reads (delivered once the host runs).
+      eventHubCompatibleName: localSettings.IOTHUB_EVENTS_NAME || 'iothub',
     });
     running.push(() => iotHub.stop());
     if (stopping) return stopAndExit();
@@ -182,6 +184,9 @@ async function main(): Promise<void> {
       // The app reaches the local hub exactly as an Azure one, with the same adapter; only the connection differs.
       IOTHUB_CONNECTION_STRING: iotHub.serviceConnectionString,
       IOTHUB_CA_FILE: iotHub.caCertFile,
+      // The hub's Event Hubs-compatible endpoint, as the trigger's connection names it in Azure (EntityPath = event hub).
+      IOTHUB_EVENTS: iotHub.eventHubCompatibleConnectionString,
+      IOTHUB_EVENTS_NAME: iotHub.eventHubCompatibleName,
       IOTHUB_SKU: options.iothubSku,
       IOTHUB_UNITS: String(options.iothubUnits),
       ...(options.iothubQuotaShare ? { IOTHUB_QUOTA_SHARE: String(options.iothubQuotaShare) } : {}),
@@ -210,6 +215,9 @@ async function main(): Promise<void> {
     });
     running.push(() => host.stop());
     hostClock.now = () => host.now();
+    // Stops delivering before the host goes (stopped newest first): no post hits a host that is shutting down.
+    iotHub.setEventsEndpoint(`${host.url}/admin/eventhubs/${encodeURIComponent(iotHub.eventHubCompatibleName)}`);
+    running.push(async () => iotHub.setEventsEndpoint(undefined));
     started = true;
     if (stopping) return stopAndExit();
 
