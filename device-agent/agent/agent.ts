@@ -68,8 +68,9 @@ export class OtaAgent {
   }
 
   start(hub: HubEndpoint): void {
-    const { journal, resume } = step.recoverOnStart(this.store.journal, now(), this.store.created);
-    this.store.update(() => journal);
+    const recovered = step.recoverOnStart(this.store.journal, now(), this.store.created);
+    const { resume } = recovered;
+    const journal = this.store.update(() => (this.store.created ? step.announceIdle(recovered.journal, now()) : recovered.journal));
     // The factory slot exists as a folder too, so the health command can run in it.
     if (journal.slots.a) ensureSlotDir(this.layout, 'a', journal.slots.a);
     pointCurrentAt(this.layout, activeSlot(journal));

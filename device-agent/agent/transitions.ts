@@ -67,6 +67,11 @@ export function recoverOnStart(journal: Journal, at: string, firstStart = false)
   return { journal: finishFailed({ ...started, job: undefined }, job, failure, at) };
 }
 
+/** First start: the service learns what the device runs before any command. */
+export function announceIdle(journal: Journal, at: string): Journal {
+  return withReport(journal, { state: 'idle' }, at);
+}
+
 /** Accepted: `downloading` for a package, `installing` for a restore to the other slot (nothing to fetch). */
 export function accept(journal: Journal, command: OtaCommand, at: string, state: 'downloading' | 'installing' = 'downloading'): Journal {
   const job: Job = { command, phase: state, target: otherSlot(journal.committed) };
