@@ -77,13 +77,18 @@ export class DeviceLink {
       if (this.ca !== undefined) await client.setOptions({ ca: this.ca });
       await client.open();
       const twin = await client.getTwin();
+      twin.on('error', (error: Error) => this.lost(client, error.message));
+      twin.on('properties.desired', () => {
+        if (this.twin === twin) this.handlers.desiredChanged(twin.properties.desired);
+      });
+      // Subscribed before the state is read again: a command written in between arrives one way or the other.
+      await new Promise<void>((resolve, reject) => twin.enableTwinDesiredPropertiesUpdates((error) => (error ? reject(error) : resolve())));
+      await twin.get();
       if (this.stopped || this.client !== client) return;
       this.twin = twin;
       this.failures = 0;
       this.handlers.log('connected to IoT Hub');
       this.handlers.connected(twin.properties.desired);
-      // The first listener also subscribes to pushes; the SDK then emits the current desired state once more.
-      twin.on('properties.desired', () => this.handlers.desiredChanged(twin.properties.desired));
     } catch (error) {
       this.lost(client, (error as Error).message);
     }

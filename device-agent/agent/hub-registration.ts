@@ -79,9 +79,22 @@ export function deviceIdOf(connectionString: string): string | undefined {
 interface Reply {
   status: number;
   body: unknown;
+  retryAfterSeconds?: number;
 }
 
-function request(hub: LocalHub, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Reply> {
+const throttledAttempts = 10;
+
+/** The registry allows a few operations a second per hub: a throttled call waits as told and tries again. */
+async function request(hub: LocalHub, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Reply> {
+  for (let attempt = 1; ; attempt++) {
+    const reply = await requestOnce(hub, method, path, body, headers);
+    if (reply.status !== 429 || attempt >= throttledAttempts) return reply;
+    const waitSeconds = Math.min(Math.max(reply.retryAfterSeconds ?? 1, 0.2), 10) * (0.5 + Math.random());
+    await new Promise((resolve) => setTimeout(resolve, waitSeconds * 1000));
+  }
+}
+
+function requestOnce(hub: LocalHub, method: string, path: string, body: unknown, headers: Record<string, string>): Promise<Reply> {
   const payload = body === undefined ? undefined : JSON.stringify(body);
   const token = policyToken(hub.hostName, hub.policyName, hub.policyKey, Math.floor(Date.now() / 1000) + tokenLifetimeSeconds);
   return new Promise((resolve, reject) => {
@@ -98,7 +111,10 @@ function request(hub: LocalHub, method: string, path: string, body?: unknown, he
         let text = '';
         res.setEncoding('utf8');
         res.on('data', (chunk: string) => (text += chunk));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: parseBody(text) }));
+        res.on('end', () => {
+          const retryAfter = Number(res.headers['retry-after']);
+          resolve({ status: res.statusCode ?? 0, body: parseBody(text), ...(Number.isFinite(retryAfter) ? { retryAfterSeconds: retryAfter } : {}) });
+        });
       },
     );
     req.on('timeout', () => req.destroy(new Error(`no answer in ${requestTimeoutMs / 1000} s`)));
