@@ -46,6 +46,19 @@ module.exports = tseslint.config(
     },
   },
   {
+    // The device agent runs on devices: device-side code only (the verifier, deltas), never the app, the local
+    // stand-ins or an Azure service SDK.
+    files: ['device-agent/agent/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          { group: ['**/functions/**', '**/domain/**', '**/orchestrations/**', '**/activities/**', '**/adapters/**', '**/local-iothub/**', '**/devhost/**', '**/scripts/**'], message: 'the device agent imports nothing of the app: only device-agent/ and delta/' },
+          { group: ['azure-iothub', 'azure-iothub/**', '@azure/*'], message: 'the device agent uses no Azure service SDK: azure-iot-device only' },
+        ],
+      }],
+    },
+  },
+  {
     files: ['devhost/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [{ group: ['../functions/*', '../domain/*', '../orchestrations/*', '../activities/*', '../adapters/*'], message: 'devhost/ knows no app' }] }],
