@@ -3,6 +3,7 @@
  * planning keeps the first plan, commands carry idempotency keys, state changes are etag-guarded.
  */
 import { classifyDevice } from '../domain/rollouts/device-classifier';
+import { isRestored } from '../domain/rollouts/restore-check';
 import { countDevices } from '../domain/rollouts/rollout-view';
 import { planWaves } from '../domain/rollouts/wave-planner';
 import { isCompatible } from '../domain/updates/update';
@@ -329,12 +330,9 @@ export function createRolloutActivities(ports: RolloutPorts) {
         const read = waiting.length === 0 ? [] : await unlessUnavailable(() => fleet.readReports(waiting, at, { commandIds: batches.map((b) => `${b.id}:restore`) }), notRead);
         const reports = new Map((read ?? []).map((r) => [r.deviceId, r]));
         for (const batch of batches) {
-          // Verified only by a report sent after the restore command: a silent device's old report proves nothing.
           const restoredSince = batch.restoredAt ?? at;
-          const isBack = (deviceId: string, fromVersion: string) => {
-            const report = reports.get(deviceId);
-            return report?.installedVersion === fromVersion && report.lastReportAt !== undefined && report.lastReportAt >= restoredSince;
-          };
+          const isBack = (deviceId: string, fromVersion: string) =>
+            isRestored({ report: reports.get(deviceId), fromVersion, restoreCommandId: `${batch.id}:restore`, restoredSince });
           const saved = await rollouts.updateBatch(rolloutId, batch.id, (b) => ({
             ...b,
             devices: b.devices.map((d) =>
