@@ -21,6 +21,8 @@ let stack: LocalStack;
 let dataRoot: string;
 const agents = new Map<string, { child: ChildProcess; data: string; log: () => string }>();
 
+const unwellFlag = (deviceId: string) => path.join(dataRoot, `${deviceId}.unwell`);
+
 function startAgent(deviceId: string, healthCmd: string): void {
   const hubFile = /IoT Hub connection info[^:]*: (\S+)/.exec(stack.output())?.[1];
   if (!hubFile) throw new Error(`no iothub.json printed:\n${stack.output()}`);
@@ -44,8 +46,11 @@ beforeAll(async () => {
     source: { blobPrefix: 'gw/' }, update: { provider: 'contoso', name: 'gw-firmware' }, compatibility: [{ model: 'gw-1' }],
   });
   expect(rule.status).toBeLessThan(300);
-  startAgent('gw-agent-1', 'node -e "process.exit(0)"');
-  startAgent('gw-agent-2', 'node -e "process.exit(0)"');
+  // Healthy until the test drops a flag file for them, and then only on 1.1.0 (a firmware that degrades after it
+  // committed; the previous version, restored, is fine again).
+  for (const id of ['gw-agent-1', 'gw-agent-2']) {
+    startAgent(id, `node -e "process.exit(require('fs').existsSync('${unwellFlag(id)}') && process.env.OTA_VERSION === '1.1.0' ? 1 : 0)"`);
+  }
   // Healthy on the factory version, failing on 1.1.0: the probe of a firmware that boots but does not work.
   startAgent('gw-agent-3', `node -e "process.exit(process.env.OTA_VERSION === '1.1.0' ? 1 : 0)"`);
   // Registered and connected: each agent reports its factory version.
@@ -115,3 +120,39 @@ it('rolls back when an agent reverts by itself, and every device ends on the ver
   expect(entries).toContain('gw-agent-3 (failed)');
   expect(entries).toMatch(/rollback/i);
 }, 300_000);
+
+it('rolls back on health telemetry alone: an agent that committed the update and then turns unhealthy', async () => {
+  const created = await stack.api('POST', 'rollouts', {
+    updateId: { provider: 'contoso', name: 'gw-firmware', version: '1.1.0' },
+    target: { deviceIds: ['gw-agent-1', 'gw-agent-2'] },
+    canary: { devices: 1 },
+    canarySoak: 'PT4M',
+    waves: [{ percent: 100, soak: 'PT1M' }],
+    healthCheckInterval: 'PT8S',
+    deviceTimeout: 'PT4M',
+    failureThreshold: { count: 1 },
+  });
+  expect(created.status).toBe(201);
+  const id = created.body.id as string;
+
+  // The canary device installs, passes its trial and commits: its twin report says succeeded and healthy.
+  let canary: string | undefined;
+  await waitFor(async () => {
+    for (const deviceId of ['gw-agent-1', 'gw-agent-2']) {
+      const device = (await stack.api('GET', `devices/${deviceId}`)).body;
+      if (device.installedVersion === '1.1.0' && device.state === 'succeeded' && device.healthy) canary = deviceId;
+    }
+    return canary !== undefined;
+  }, 'the canary to commit 1.1.0');
+  // Then its probes start failing: only its health messages say so.
+  fs.writeFileSync(unwellFlag(canary!), '');
+  try {
+    const done = await waitForRollout(stack, id, ['Completed', 'RolledBack', 'Failed', 'Cancelled'], 120_000);
+    expect({ status: done.status, reason: done.reason }).toEqual({ status: 'RolledBack', reason: expect.stringMatching(/0 install failures, 1 unhealthy, 0 silent/) });
+  } finally {
+    fs.rmSync(unwellFlag(canary!), { force: true });
+  }
+  const report = (await stack.api('GET', `reports/rollouts/${id}`)).body;
+  expect(report.waves[0].healthTimeline.some((p: { unhealthy: number }) => p.unhealthy === 1)).toBe(true);
+  expect((await stack.api('GET', `devices/${canary!}`)).body).toMatchObject({ installedVersion: '1.0.0' });
+}, 240_000);
