@@ -3,6 +3,8 @@
  * every role the managed identity needs for the calls the adapters make, and the telemetry names the operations
  * workbook and alerts read.
  */
+import { lifecycleTelemetry } from '../../activities/lifecycle-telemetry';
+import type { AuditAction } from '../../domain/audit/audit-entry';
 import { containers } from '../../adapters/cosmos/containers';
 import { bicepSource, blockAfter, readRepoFile, topLevelEntries } from '../support/bicep-text';
 
@@ -84,7 +86,12 @@ describe('operations: workbook and alerts read the names the app emits', () => {
   it('alerts on rollback started, stalled rollouts, failed imports and an open circuit breaker', () => {
     const alerts = bicepSource('infra/modules/operations/alerts.bicep');
     for (const rule of ['rollback-started', 'rollout-stalled', 'import-failed', 'iothub-circuit-open']) expect(alerts).toContain(`name: '${rule}'`);
-    expect(names).toMatch(/rollbackStarted: 'ota\.rollout\.rollback-started'/);
+    // The names alerts react to are the ones the app sends (activities/lifecycle-telemetry.ts).
+    const appName = (action: AuditAction) => lifecycleTelemetry({ stepId: 's', action, eventType: 'Contoso.Ota.RolloutStatusChanged', subject: 'rollouts/r-1', actor: 'system', at: '2026-01-01T00:00:00Z', details: {} }).name;
+    expect(names).toContain(`rollbackStarted: '${appName('rollback.started')}'`);
+    for (const action of ['rollout.completed', 'rollback.verified', 'rollout.cancelled', 'rollout.failed', 'rollout.rejected', 'rollout.paused'] as const) {
+      expect(names).toContain(`'${appName(action)}'`);
+    }
     expect(names).toMatch(/circuitOpen: 'ota\.iothub\.circuit-open'/);
     expect(alerts).toMatch(/timestamp < ago\(\$\{rolloutStallMinutes\}m\)/);
   });

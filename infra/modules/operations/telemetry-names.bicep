@@ -6,18 +6,20 @@
 @description('Custom events the alerts react to.')
 var otaEvents = {
   rolloutPrefix: 'ota.rollout.'
-  rollbackStarted: 'ota.rollout.rollback-started'
+  rollbackStarted: 'ota.rollout.rollback.started'
   importFailed: 'ota.import.failed'
   circuitOpen: 'ota.iothub.circuit-open'
-  // Steps after which a rollout makes no more progress on its own: the stall alert ignores rollouts there.
+  // Steps after which a rollout makes no more progress on its own: the stall alert ignores rollouts there. A
+  // rollout whose last step is `created` waits for its approvers (each stage expires by itself).
   finishedOrWaiting: [
     'ota.rollout.completed'
-    'ota.rollout.rolled-back'
+    'ota.rollout.rollback.verified'
     'ota.rollout.cancelled'
     'ota.rollout.failed'
     'ota.rollout.rejected'
+    'ota.rollout.expired'
     'ota.rollout.paused'
-    'ota.rollout.approval-requested'
+    'ota.rollout.created'
   ]
 }
 
