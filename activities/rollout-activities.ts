@@ -71,6 +71,12 @@ async function unlessUnavailable<T>(work: () => Promise<T>, fallback: (refusal: 
 }
 
 const notSent = (refusal: FleetUnavailableError): DispatchResult => ({ sent: 0, alreadyApplied: 0, unavailable: { reason: refusal.message, retryAfterMs: refusal.retryAfterMs } });
+/** The device's model tag, kept with it in its batch: cohorts compare devices of the same sites and models. */
+function modelOf(device: { tags: Record<string, string> } | undefined): { model?: string } {
+  const model = device?.tags.model;
+  return model ? { model } : {};
+}
+
 /** Problem devices read per check: more than any threshold needs to decide, fewer than a fleet. */
 const maxTelemetryProblems = 5000;
 
@@ -261,7 +267,7 @@ export function createRolloutActivities(ports: RolloutPorts) {
         wave.batches.map((batch) => ({
           id: batchId(rolloutId, wave.index, batch.index), rolloutId, wave: wave.index, index: batch.index, site: batch.site,
           devices: batch.deviceIds.map((deviceId) => ({
-            deviceId, fromVersion: byId.get(deviceId)?.installedVersion ?? '', site: batch.site, state: 'pending' as const, updatedAt: at,
+            deviceId, fromVersion: byId.get(deviceId)?.installedVersion ?? '', site: batch.site, ...modelOf(byId.get(deviceId)), state: 'pending' as const, updatedAt: at,
           })),
         })),
       );

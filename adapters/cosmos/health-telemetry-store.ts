@@ -4,11 +4,12 @@
  * only the devices that are unhealthy or quiet, never a whole wave.
  */
 import type { Container, Database, SqlParameter } from '@azure/cosmos';
-import type { HealthProblemQuery, HealthSample, HealthTelemetryStore, RejectedMessage, TelemetryProgress } from '../../domain/telemetry/health-sample';
+import type { HealthProblemQuery, HealthSample, HealthTelemetryStore, MetricMeans, RejectedMessage, TelemetryProgress } from '../../domain/telemetry/health-sample';
+import { addToBuckets, windowMeans, type MetricBucket, type MetricWindow } from '../../domain/telemetry/metric-buckets';
 import { containers, escapeId } from './containers';
 import { cosmosStatus } from './documents';
 
-type SampleDocument = HealthSample & { id: string; kind: 'health' };
+type SampleDocument = HealthSample & { id: string; kind: 'health'; buckets?: MetricBucket[] };
 type ProgressDocument = TelemetryProgress & { id: string; kind: 'progress' };
 
 export class CosmosHealthTelemetryStore implements HealthTelemetryStore {
@@ -21,17 +22,19 @@ export class CosmosHealthTelemetryStore implements HealthTelemetryStore {
   }
 
   async record(samples: readonly HealthSample[], progress: TelemetryProgress | undefined): Promise<void> {
-    const newest = new Map<string, HealthSample>();
-    for (const sample of samples) {
-      const seen = newest.get(sample.deviceId);
-      if (!seen || sample.receivedAt >= seen.receivedAt) newest.set(sample.deviceId, sample);
-    }
-    // A redelivered older batch must not replace what a device said since. One partition's batches come one at a
-    // time and a device always sends to the same partition, so read-then-write does not race.
-    await Promise.all([...newest.values()].map(async (sample) => {
-      const stored = await this.read(sample.deviceId);
-      if (stored && stored.receivedAt > sample.receivedAt) return;
-      await this.health.items.upsert<SampleDocument>({ ...sample, id: escapeId(sample.deviceId), kind: 'health' });
+    const byDevice = new Map<string, HealthSample[]>();
+    for (const sample of samples) byDevice.set(sample.deviceId, [...(byDevice.get(sample.deviceId) ?? []), sample]);
+    // One partition's batches come one at a time and a device always sends to the same partition, so
+    // read-then-write does not race. Samples not newer than what is stored (a redelivered batch) are left out, so
+    // the latest sample never goes back and no sample is counted twice in the metric buckets.
+    await Promise.all([...byDevice.entries()].map(async ([deviceId, deviceSamples]) => {
+      const stored = await this.readDocument(deviceId);
+      const fresh = deviceSamples
+        .filter((s) => !stored || s.receivedAt > stored.receivedAt)
+        .sort((a, b) => a.receivedAt.localeCompare(b.receivedAt));
+      if (fresh.length === 0) return;
+      const buckets = fresh.reduce((b, s) => addToBuckets(b, s), stored?.buckets);
+      await this.health.items.upsert<SampleDocument>({ ...fresh[fresh.length - 1]!, id: escapeId(deviceId), kind: 'health', buckets });
     }));
     if (progress) await this.advance(progress);
   }
@@ -80,11 +83,25 @@ export class CosmosHealthTelemetryStore implements HealthTelemetryStore {
     return found.filter((s): s is HealthSample => s !== undefined);
   }
 
-  /** A point read: one device's document, however large the container (cheaper than a query in Cosmos DB too). */
+  async metricMeans(deviceIds: readonly string[], window: MetricWindow): Promise<MetricMeans> {
+    const means: MetricMeans = new Map();
+    await Promise.all(deviceIds.map(async (deviceId) => {
+      const found = windowMeans((await this.readDocument(deviceId))?.buckets, window);
+      if (found) means.set(deviceId, found);
+    }));
+    return means;
+  }
+
   private async read(deviceId: string): Promise<HealthSample | undefined> {
+    const document = await this.readDocument(deviceId);
+    return document && toSample(document);
+  }
+
+  /** A point read: one device's document, however large the container (cheaper than a query in Cosmos DB too). */
+  private async readDocument(deviceId: string): Promise<SampleDocument | undefined> {
     const id = escapeId(deviceId);
     const { resource } = await this.health.item(id, id).read<SampleDocument>();
-    return resource?.kind === 'health' ? toSample(resource) : undefined;
+    return resource?.kind === 'health' ? resource : undefined;
   }
 
   /** Progress only moves forward (etag-guarded, so two batches of one partition cannot take it back). */

@@ -60,6 +60,8 @@ export interface BatchDevice {
   /** The version installed before this rollout touched the device (what a roll back restores). */
   fromVersion: string;
   site: string | undefined;
+  /** The device's `model` tag when planned (absent in rollouts planned before it was kept). */
+  model?: string;
   state: DeviceRolloutState;
   updatedAt: string;
 }

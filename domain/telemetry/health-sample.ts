@@ -2,6 +2,7 @@
  * Health telemetry as the service keeps it: each device's latest health message (docs/device-twin-contract.md,
  * "Health telemetry"), stamped with the hub's enqueued time, and the port that stores and queries it.
  */
+import type { MetricWindow } from './metric-buckets';
 
 /** A device's latest health message. */
 export interface HealthSample {
@@ -45,6 +46,9 @@ export interface HealthProblemQuery {
   limit: number;
 }
 
+/** Per device, each metric's mean over a window (devices that sent nothing in it are left out). */
+export type MetricMeans = Map<string, Record<string, number>>;
+
 export interface HealthTelemetryStore {
   /** Stores the latest sample per device (an older one never replaces a newer) and the partition's progress. */
   record(samples: readonly HealthSample[], progress: TelemetryProgress | undefined): Promise<void>;
@@ -55,4 +59,6 @@ export interface HealthTelemetryStore {
   findProblems(query: HealthProblemQuery): Promise<HealthSample[]>;
   /** Latest samples of these devices (for reports and the devices API). */
   latest(deviceIds: readonly string[]): Promise<HealthSample[]>;
+  /** Each device's metric means over a window of the hub clock, on (or not on) a version (cohort analysis). */
+  metricMeans(deviceIds: readonly string[], window: MetricWindow): Promise<MetricMeans>;
 }

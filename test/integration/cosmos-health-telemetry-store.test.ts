@@ -48,6 +48,21 @@ describe('CosmosHealthTelemetryStore', () => {
     expect(found.map((s) => s.deviceId).filter((id) => id.startsWith('p-')).sort()).toEqual(['p-quiet', 'p-unhealthy']);
   });
 
+  it('keeps metric means per window and version, counting a redelivered batch once', async () => {
+    const store = new CosmosHealthTelemetryStore(database);
+    const batch = [
+      sample('m-1', 1, { version: '1.0.0', metrics: { cycleTimeMs: 1000 } }),
+      sample('m-1', 6, { version: '1.0.0', metrics: { cycleTimeMs: 1100 } }),
+      sample('m-1', 11, { version: '2.0.0', metrics: { cycleTimeMs: 1300 } }),
+    ];
+    await store.record(batch, undefined);
+    await store.record(batch, undefined);
+    await store.record([sample('m-1', 16, { version: '2.0.0', metrics: { cycleTimeMs: 1500 } })], undefined);
+    const window = { from: minute(0), to: minute(30) };
+    expect(await store.metricMeans(['m-1', 'nobody'], { ...window, version: { is: '2.0.0' } })).toEqual(new Map([['m-1', { cycleTimeMs: 1400 }]]));
+    expect(await store.metricMeans(['m-1'], { ...window, version: { isNot: '2.0.0' } })).toEqual(new Map([['m-1', { cycleTimeMs: 1050 }]]));
+  });
+
   it('records a rejected message once, however often its batch is delivered', async () => {
     const store = new CosmosHealthTelemetryStore(database);
     const rejected = { id: '0:17', deviceId: 'bad-1', receivedAt: minute(1), reason: 'body is not JSON', excerpt: 'hello' };
