@@ -3,14 +3,15 @@
 const logSqrtTwoPi = 0.9189385332046727;
 
 /**
- * Φ(x) by Marsaglia's Taylor series (G. Marsaglia, "Evaluating the Normal Distribution", Journal of Statistical
- * Software 11(4), 2004): Φ(x) = ½ + φ(x)·(x + x³/3 + x⁵/(3·5) + …), absolute error about 1e-15. Beyond |x| = 37 the
- * answer is 0 or 1 in double precision.
+ * Φ(x). Inside |x| ≤ 3 by Marsaglia's Taylor series (G. Marsaglia, "Evaluating the Normal Distribution", Journal of
+ * Statistical Software 11(4), 2004): Φ(x) = ½ + φ(x)·(x + x³/3 + x⁵/(3·5) + …), absolute error about 1e-15. Further
+ * out, where that sum would cancel against ½, the tail by Laplace's continued fraction
+ * Q(x) = φ(x) / (x + 1/(x + 2/(x + 3/(x + …)))), which keeps small p-values precise.
  */
 export function normalCdf(x: number): number {
   if (Number.isNaN(x)) return Number.NaN;
-  if (x <= -37) return 0;
-  if (x >= 37) return 1;
+  if (x < -3) return upperTailBeyondThree(-x);
+  if (x > 3) return 1 - upperTailBeyondThree(x);
   const square = x * x;
   let sum = x;
   let term = x;
@@ -23,6 +24,14 @@ export function normalCdf(x: number): number {
   return 0.5 + sum * Math.exp(-0.5 * square - logSqrtTwoPi);
 }
 
+/** Q(x) for x > 3 by the continued fraction, evaluated from a deep enough level back to the top. */
+function upperTailBeyondThree(x: number): number {
+  if (x >= 40) return 0;
+  let fraction = x;
+  for (let k = 300; k >= 1; k--) fraction = x + k / fraction;
+  return Math.exp(-0.5 * x * x - logSqrtTwoPi) / fraction;
+}
+
 /** P(Z > x), computed as Φ(−x) so small upper tails keep their precision. */
 export function normalUpperTail(x: number): number {
   return normalCdf(-x);
@@ -31,8 +40,8 @@ export function normalUpperTail(x: number): number {
 /** The x with Φ(x) = p, by Newton's method on normalCdf, kept inside a shrinking bracket (bisection as a fallback). */
 export function normalQuantile(p: number): number {
   if (!(p > 0 && p < 1)) throw new RangeError(`normalQuantile needs 0 < p < 1, got ${p}`);
-  let low = -37;
-  let high = 37;
+  let low = -40;
+  let high = 40;
   let x = 0;
   for (let i = 0; i < 200; i++) {
     const error = normalCdf(x) - p;
