@@ -4,6 +4,8 @@
  */
 import { classifyDevice } from '../domain/rollouts/device-classifier';
 import { isRestored } from '../domain/rollouts/restore-check';
+import { planCohorts } from '../domain/rollouts/analysis-cohorts';
+import { analyzeWave } from '../domain/analysis/cohort-analysis';
 import { countDevices } from '../domain/rollouts/rollout-view';
 import { planWaves } from '../domain/rollouts/wave-planner';
 import { isCompatible } from '../domain/updates/update';
@@ -14,7 +16,7 @@ import { appendHealthPoint, healthPoint } from '../domain/rollouts/health-timeli
 import { quietWindow, telemetryVerdict, type TelemetryVerdict } from '../domain/telemetry/telemetry-verdict';
 import type { HealthTelemetryStore } from '../domain/telemetry/health-sample';
 import { defaultHealthSilenceTimeoutMs } from '../domain/rollouts/rollout-spec';
-import { batchId, emptyCounts, type BatchDevice, type BatchRecord, type DeviceStateCounts, type RolloutRecord, type WaveRecord } from '../domain/rollouts/rollout-record';
+import { batchId, emptyCounts, type BatchDevice, type BatchRecord, type DeviceStateCounts, type RolloutRecord, type WaveAnalysisRecord, type WaveRecord } from '../domain/rollouts/rollout-record';
 import type { RolloutStore, UpdateStore } from '../domain/rollouts/rollout-store-port';
 import type { DeviceRolloutState } from '../domain/rollouts/rollout-status';
 import type { ActivityInput, ActivityOutput, DispatchResult, RolloutPlan } from '../orchestrations/contracts';
@@ -76,6 +78,9 @@ function modelOf(device: { tags: Record<string, string> } | undefined): { model?
   const model = device?.tags.model;
   return model ? { model } : {};
 }
+
+/** Devices per cohort in an analysis: plenty for a rank test, and a bounded read per check. */
+const maxPerCohort = 500;
 
 /** Problem devices read per check: more than any threshold needs to decide, fewer than a fleet. */
 const maxTelemetryProblems = 5000;
@@ -208,6 +213,7 @@ export function createRolloutActivities(ports: RolloutPorts) {
         failureThreshold: spec.failureThreshold,
         maintenanceWindows: spec.maintenanceWindows,
         maxDevicesPerSecond: spec.maxDevicesPerSecond,
+        ...(spec.analysis ? { analysis: { inconclusive: spec.analysis.inconclusive, maxExtensions: spec.analysis.maxExtensions } } : {}),
         after: spec.after,
       };
     },
@@ -323,6 +329,57 @@ export function createRolloutActivities(ports: RolloutPorts) {
       if (result.unavailable) return result;
       await rollouts.updateBatch(rolloutId, id, (b) => ({ ...b, restoredAt: b.restoredAt ?? at }));
       return result;
+    },
+
+    async analyzeWave({ rolloutId, wave, at }: ActivityInput<'analyzeWave'>): Promise<ActivityOutput<'analyzeWave'>> {
+      const record = await requireRollout(rolloutId);
+      const spec = record.spec.analysis;
+      if (!spec || !ports.health) return null;
+      const { health } = ports;
+      const waveIndex = record.waves.findIndex((w) => w.index === wave);
+      const batches = await rollouts.listBatches(rolloutId, wave);
+      // Later waves' devices are the baseline: read wave by wave until there are enough of them (never the fleet).
+      const later: BatchRecord[] = [];
+      for (const next of record.waves.slice(waveIndex + 1)) {
+        if (later.reduce((n, b) => n + b.devices.length, 0) >= 4 * maxPerCohort) break;
+        later.push(...await rollouts.listBatches(rolloutId, next.index));
+      }
+      const plan = planCohorts({
+        rolloutId, targetVersion: record.spec.updateId.version, wave: batches, later,
+        previousWaveStartedAt: record.waves[waveIndex - 1]?.startedAt, now: at, maxPerCohort,
+      });
+      const [updated, baseline] = plan
+        ? await Promise.all([health.metricMeans(plan.updated.deviceIds, plan.updated.window), health.metricMeans(plan.baseline.deviceIds, plan.baseline.window)])
+        : [new Map<string, Record<string, number>>(), new Map<string, Record<string, number>>()];
+      const values = Object.fromEntries(spec.metrics.map((m) => [m.name, {
+        updated: [...updated.values()].flatMap((means) => means[m.name] ?? []),
+        baseline: [...baseline.values()].flatMap((means) => means[m.name] ?? []),
+      }]));
+      const result = analyzeWave(spec, values);
+      const baselineKind = plan?.baselineKind ?? 'concurrent';
+      const label = record.waves[waveIndex]?.kind === 'canary' ? 'canary' : `wave ${wave}`;
+      const reason = `${label} analysis ${result.verdict}${baselineKind === 'previous-window' ? ' (baseline: the same devices before their update)' : ''}: ${result.reason}`;
+      const analysis: WaveAnalysisRecord = {
+        at, verdict: result.verdict, reason, baselineKind,
+        metrics: result.metrics.map(({ metric, verdict, critical, updatedCount, baselineCount, pValue, shift, shiftInterval, regressionPercent, regressionInterval, reason: why }) =>
+          ({ metric, verdict, critical, updatedCount, baselineCount, pValue, shift, shiftInterval, regressionPercent, regressionInterval, reason: why })),
+      };
+      let previous: WaveRecord['analysis'];
+      await rollouts.update(rolloutId, (r) => ({
+        ...r, waves: r.waves.map((w) => {
+          if (w.index !== wave) return w;
+          previous = w.analysis;
+          return { ...w, analysis };
+        }),
+      }));
+      // Audited when the verdict changes, with the numbers: the trail shows how the judgement moved, not every check.
+      if (previous?.verdict !== analysis.verdict) {
+        await ports.lifecycle?.({
+          stepId: `${rolloutId}:analysis:${wave}:${at}`, action: 'wave.analyzed', eventType: 'Contoso.Ota.WaveStatusChanged', subject: `rollouts/${rolloutId}`, actor: 'system', at,
+          details: { wave, verdict: analysis.verdict, reason, metrics: analysis.metrics },
+        });
+      }
+      return { verdict: result.verdict, reason };
     },
 
     async verifyRestore({ rolloutId, waves, at }: ActivityInput<'verifyRestore'>): Promise<ActivityOutput<'verifyRestore'>> {

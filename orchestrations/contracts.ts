@@ -4,7 +4,7 @@
  */
 import type * as df from 'durable-functions';
 import type { ApprovalDecision, DeviceStateCounts } from '../domain/rollouts/rollout-record';
-import type { ApprovalPolicy, FailureThreshold, MaintenanceWindow } from '../domain/rollouts/rollout-spec';
+import type { ApprovalPolicy, FailureThreshold, MaintenanceWindow, RolloutAnalysis } from '../domain/rollouts/rollout-spec';
 import type { RolloutStatus, WaveStatus } from '../domain/rollouts/rollout-status';
 
 export const orchestratorNames = {
@@ -40,6 +40,8 @@ export interface RolloutPolicy {
   failureThreshold: FailureThreshold;
   maintenanceWindows?: MaintenanceWindow[];
   maxDevicesPerSecond?: number;
+  /** Cohort analysis of health metrics (what the wave does with an inconclusive one). */
+  analysis?: Pick<RolloutAnalysis, 'inconclusive' | 'maxExtensions'>;
   /** Prerequisite rollouts to start after approval and wait for. */
   after?: string[];
 }
@@ -75,7 +77,11 @@ export interface WaveInput {
   wave: PlannedWaveRef;
   policy: RolloutPolicy;
   /** Carried over continueAsNew. */
-  progress?: { nextBatch: number; soakEndsAt?: string; paused: boolean; polls: number; lastCheckAt?: string };
+  progress?: {
+    nextBatch: number; soakEndsAt?: string; paused: boolean; polls: number; lastCheckAt?: string;
+    /** Cohort analysis: soak extensions so far, failing checks in a row, a pause for a person and their acceptance. */
+    extensions?: number; analysisFails?: number; pausedForAnalysis?: boolean; analysisAccepted?: boolean;
+  };
 }
 
 export interface WaveOutcome {
@@ -113,6 +119,8 @@ export interface ActivityContract {
   planRollout: { input: { rolloutId: string; at: string }; output: RolloutPlan };
   dispatchBatch: { input: { rolloutId: string; batchId: string; at: string }; output: DispatchResult };
   assessWave: { input: { rolloutId: string; wave: number; at: string }; output: DeviceStateCounts };
+  /** Cohort analysis of the wave's health metrics; null when the rollout asks for none (or there is no telemetry store). */
+  analyzeWave: { input: { rolloutId: string; wave: number; at: string }; output: { verdict: 'pass' | 'fail' | 'inconclusive'; reason: string } | null };
   restoreBatch: { input: { rolloutId: string; batchId: string; at: string }; output: DispatchResult };
   verifyRestore: { input: { rolloutId: string; waves: number[]; at: string }; output: { restored: number; pending: number } };
   forwardControl: { input: { instanceId: string; event: ControlEvent }; output: { delivered: boolean } };

@@ -6,6 +6,7 @@
  */
 import type * as df from 'durable-functions';
 import { assessWave } from '../domain/rollouts/health-assessor';
+import { decideOnAnalysis } from '../domain/rollouts/analysis-decision';
 import { dispatchPauseMs } from '../domain/rollouts/dispatch-rate';
 import { windowStateAt } from '../domain/rollouts/maintenance-window';
 import type { WaveStatus } from '../domain/rollouts/rollout-status';
@@ -42,6 +43,9 @@ export function* waveOrchestrator(context: df.OrchestrationContext): Generator<d
       case 'resume':
         if (state.paused) {
           state.paused = false;
+          // A person who resumes a wave paused on an inconclusive analysis accepts it (a failing one still rolls back).
+          if (state.pausedForAnalysis) state.analysisAccepted = true;
+          state.pausedForAnalysis = false;
           yield recordRollout('InProgress', `resumed by ${event.by}`, event.by);
         }
         return undefined;
@@ -120,7 +124,31 @@ export function* waveOrchestrator(context: df.OrchestrationContext): Generator<d
       soakEndsAt: state.paused ? undefined : state.soakEndsAt, now: now().toISOString(),
     });
     if (assessment.verdict === 'rollback') return yield* finish({ verdict: 'rollback', reason: `${label}: ${assessment.reason}` });
-    if (assessment.verdict === 'promote') return yield* finish({ verdict: 'promote', reason: `${label}: ${assessment.reason}` });
+    let promote = assessment.verdict === 'promote';
+    let reason = assessment.reason;
+    if (policy.analysis && !state.paused) {
+      const analysis = (yield callActivity(context, 'analyzeWave', { rolloutId, wave: wave.index, at: state.lastCheckAt })) as ActivityOutput<'analyzeWave'>;
+      if (analysis) {
+        const decision = decideOnAnalysis({
+          verdict: analysis.verdict, failsBefore: state.analysisFails ?? 0, soakEnded: promote,
+          extensions: state.extensions ?? 0, accepted: state.analysisAccepted ?? false, policy: policy.analysis,
+        });
+        state.analysisFails = analysis.verdict === 'fail' ? (state.analysisFails ?? 0) + 1 : 0;
+        if (decision === 'rollback') return yield* finish({ verdict: 'rollback', reason: `${label}: ${analysis.reason}` });
+        if (decision === 'extend') {
+          state.extensions = (state.extensions ?? 0) + 1;
+          state.soakEndsAt = new Date(Date.parse(state.soakEndsAt) + Math.max(1, Math.ceil(wave.soakMs / interval)) * interval).toISOString();
+          yield recordRollout('InProgress', `${label}: ${analysis.reason}; soak extended (${state.extensions} of ${policy.analysis.maxExtensions}) until ${state.soakEndsAt}`);
+        } else if (decision === 'pause') {
+          state.paused = true;
+          state.pausedForAnalysis = true;
+          yield recordRollout('Paused', `${label}: ${analysis.reason}; paused for a person: resume to promote the wave, roll back to undo it`);
+        }
+        promote = decision === 'promote';
+        if (promote) reason = `${assessment.reason}; ${analysis.reason}`;
+      }
+    }
+    if (promote) return yield* finish({ verdict: 'promote', reason: `${label}: ${reason}` });
     state.polls++;
     if (state.polls % pollsPerExecution === 0) {
       context.df.continueAsNew({ ...input, progress: state } satisfies WaveInput);

@@ -38,6 +38,7 @@ export type AuditAction =
   | 'wave.started'
   | 'wave.promoted'
   | 'device.failed'
+  | 'wave.analyzed'
   | 'threshold.crossed'
   | 'rollback.started'
   | 'rollback.verified'

@@ -4,7 +4,7 @@
  * start and end, the last status change), so it needs no event history of its own.
  */
 import type { DeviceTarget } from '../fleet/fleet-port';
-import type { ApprovalDecision, RolloutRecord } from '../rollouts/rollout-record';
+import type { ApprovalDecision, RolloutRecord, WaveAnalysisRecord } from '../rollouts/rollout-record';
 import type { RolloutSpec } from '../rollouts/rollout-spec';
 import type { HealthPoint } from '../rollouts/health-timeline';
 import { isFinal, type RolloutStatus } from '../rollouts/rollout-status';
@@ -26,6 +26,8 @@ export interface ReportedWave extends WaveView {
   soakMs: number;
   /** The wave's device counts at each health check (install outcomes and health telemetry together). */
   healthTimeline: HealthPoint[];
+  /** The wave's latest cohort analysis (null when the rollout asked for none or the wave was not analysed). */
+  analysis: WaveAnalysisRecord | null;
   startedAt: string | null;
   endedAt: string | null;
 }
@@ -90,7 +92,7 @@ export function buildRolloutReport(input: { record: RolloutRecord; update: Updat
     timeline: rolloutTimeline(record),
     waves: view.waves.map((wave) => {
       const stored = record.waves.find((w) => w.index === wave.index);
-      return { ...wave, soakMs: stored?.soakMs ?? 0, healthTimeline: (stored?.healthTimeline ?? []).map((p) => ({ ...p })), startedAt: stored?.startedAt ?? null, endedAt: stored?.endedAt ?? null };
+      return { ...wave, soakMs: stored?.soakMs ?? 0, healthTimeline: (stored?.healthTimeline ?? []).map((p) => ({ ...p })), analysis: stored?.analysis ?? null, startedAt: stored?.startedAt ?? null, endedAt: stored?.endedAt ?? null };
     }),
     counts: view.counts,
     rollback: {
@@ -172,10 +174,27 @@ export function rolloutReportDocument(report: RolloutReport): ReportDocument {
         note: 'Each wave\'s devices at each health check: unhealthy and silent count twin reports and health telemetry.',
       },
       {
+        name: 'analysis', title: 'Cohort analysis by wave',
+        columns: [
+          { key: 'wave', label: 'Wave', numeric: true }, { key: 'at', label: 'Judged at' }, { key: 'metric', label: 'Metric' }, { key: 'verdict', label: 'Verdict' },
+          { key: 'regressionPercent', label: 'Worse by %', numeric: true }, { key: 'intervalLow', label: 'CI low %', numeric: true }, { key: 'intervalHigh', label: 'CI high %', numeric: true },
+          { key: 'pValue', label: 'p', numeric: true }, { key: 'updated', label: 'Updated devices', numeric: true }, { key: 'baseline', label: 'Baseline devices', numeric: true },
+        ],
+        rows: report.waves.flatMap((w) => (w.analysis?.metrics ?? []).map((m) => ({
+          wave: w.index, at: w.analysis!.at, metric: m.metric, verdict: m.verdict, regressionPercent: round(m.regressionPercent),
+          intervalLow: round(m.regressionInterval?.[0] ?? null), intervalHigh: round(m.regressionInterval?.[1] ?? null), pValue: m.pValue, updated: m.updatedCount, baseline: m.baselineCount,
+        }))),
+        note: 'Updated devices against not-yet-updated devices of the same sites and models over the same hours (Mann-Whitney U, Hodges-Lehmann shift); + is worse.',
+      },
+      {
         name: 'approvals', title: 'Approvals',
         columns: [{ key: 'at', label: 'At' }, { key: 'approver', label: 'Approver' }, { key: 'stage', label: 'Stage' }, { key: 'decision', label: 'Decision' }, { key: 'comment', label: 'Comment' }],
         rows: report.approvals.map((a) => ({ at: a.at, approver: a.approver, stage: a.stage ?? null, decision: a.decision, comment: a.comment ?? null })),
       },
     ],
   };
+}
+
+function round(value: number | null): number | null {
+  return value === null ? null : Math.round(value * 100) / 100;
 }

@@ -17,10 +17,25 @@ export interface WaveRecord {
   counts: DeviceStateCounts;
   /** When the wave's devices were last assessed (durable time): dispatch assesses them too once a check is due. */
   assessedAt?: string;
+  /** The latest cohort analysis of the wave (when the rollout asks for one): verdict, reason and numbers per metric. */
+  analysis?: WaveAnalysisRecord;
   /** The wave's counts at each health check (bounded: see health-timeline.ts). */
   healthTimeline?: HealthPoint[];
   startedAt?: string;
   endedAt?: string;
+}
+
+export interface WaveAnalysisRecord {
+  at: string;
+  verdict: 'pass' | 'fail' | 'inconclusive';
+  reason: string;
+  /** `concurrent`: not-yet-updated devices over the same window; `previous-window`: the last wave's own devices before it. */
+  baselineKind: 'concurrent' | 'previous-window';
+  metrics: {
+    metric: string; verdict: 'pass' | 'fail' | 'inconclusive'; critical: boolean; updatedCount: number; baselineCount: number;
+    pValue: number | null; shift: number | null; shiftInterval: [number, number] | null;
+    regressionPercent: number | null; regressionInterval: [number, number] | null; reason: string;
+  }[];
 }
 
 export interface ApprovalDecision {

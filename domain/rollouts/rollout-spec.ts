@@ -44,6 +44,28 @@ export interface MaintenanceWindow {
 /** Silence timeout of rollouts that do not set one: three of a virtual device's (and a slow agent's) 5-minute intervals. */
 export const defaultHealthSilenceTimeoutMs = 15 * 60_000;
 
+/** A metric judged by cohort analysis: updated devices against not-yet-updated ones of the same sites and models. */
+export interface AnalysisMetric {
+  /** A metric of the devices' health messages, e.g. `cycleTimeMs`. */
+  name: string;
+  direction: 'lower-is-better' | 'higher-is-better';
+  /** How much worse (in % of the baseline median) the updated devices may be. */
+  maxRegressionPercent: number;
+  /** A failing critical metric rolls the rollout back; a failing other one is reported. */
+  critical: boolean;
+}
+
+export interface RolloutAnalysis {
+  metrics: AnalysisMetric[];
+  /** e.g. 0.95: a regression must be significant at this level to fail, and its interval below the limit to pass. */
+  confidence: number;
+  /** Fewer devices than this in either cohort: inconclusive. */
+  minSamplesPerCohort: number;
+  /** At the soak's end with an inconclusive analysis: extend the soak (up to `maxExtensions`, then pause) or pause at once. */
+  inconclusive: 'extend' | 'pause';
+  maxExtensions: number;
+}
+
 export interface RolloutSpec {
   updateId: UpdateId;
   target: DeviceTarget;
@@ -59,6 +81,8 @@ export interface RolloutSpec {
   maintenanceWindows?: MaintenanceWindow[];
   /** Dispatch-rate limit (device commands per second); absent = no limit. */
   maxDevicesPerSecond?: number;
+  /** Cohort analysis of health metrics per wave; absent = waves are judged on install outcomes and health alone. */
+  analysis?: RolloutAnalysis;
   /** Rollouts of prerequisite updates this one starts after its approval and waits for (sequencing). */
   after?: string[];
 }

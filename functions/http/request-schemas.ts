@@ -78,6 +78,20 @@ export const rolloutRequestSchema = z.strictObject({
     duration: positiveDuration,
   })).optional(),
   maxDevicesPerSecond: z.number().positive().optional(),
+  /** Cohort analysis: updated devices against not-yet-updated ones of the same sites and models, per health check. */
+  analysis: z.strictObject({
+    metrics: z.array(z.strictObject({
+      name: z.string().regex(/^[A-Za-z][A-Za-z0-9_.-]{0,63}$/, 'must be a metric name of the health messages (letters, digits, _ . -; up to 64)'),
+      direction: z.enum(['lower-is-better', 'higher-is-better'], { error: 'must be "lower-is-better" or "higher-is-better"' }),
+      maxRegressionPercent: z.number().gt(0, 'must be above 0').max(1000),
+      critical: z.boolean().default(true),
+    })).min(1, 'needs at least one metric').max(16, 'at most 16 metrics')
+      .refine((metrics) => new Set(metrics.map((m) => m.name)).size === metrics.length, 'metric names must be unique'),
+    confidence: z.number().min(0.5, 'must be between 0.5 and 0.999').max(0.999, 'must be between 0.5 and 0.999').default(0.95),
+    minSamplesPerCohort: z.number().int().min(3, 'must be at least 3').max(10_000).default(10),
+    inconclusive: z.enum(['extend', 'pause'], { error: 'must be "extend" or "pause"' }).default('extend'),
+    maxExtensions: z.number().int().min(0).max(10).default(2),
+  }).optional(),
   /** Devices lacking the update's prerequisites: refused (default) or first given them by prerequisite rollouts. */
   sequencePrerequisites: z.boolean().default(false),
 });

@@ -51,6 +51,7 @@ function toSpec(body: RolloutRequest): RolloutSpec {
     ...(body.approval ? { approval: toApprovalPolicy(body.approval) } : {}),
     ...(body.maintenanceWindows ? { maintenanceWindows: body.maintenanceWindows.map(({ duration, ...w }) => ({ ...w, durationMs: duration })) } : {}),
     ...(body.maxDevicesPerSecond ? { maxDevicesPerSecond: body.maxDevicesPerSecond } : {}),
+    ...(body.analysis ? { analysis: body.analysis } : {}),
   };
 }
 

@@ -147,3 +147,56 @@ describe('assessWave judges installed devices on their health telemetry too', ()
     expect(await activities.assessWave({ rolloutId: 'ro-1', wave: 0, at: minutes(41) })).toMatchObject({ succeeded: 4, silent: 1 });
   });
 });
+
+describe('analyzeWave compares the updated devices with waiting devices of the same sites and models', () => {
+  const minutes = (m: number) => later(m * 60_000);
+
+  async function canaryWithMetrics(updatedCycleTime: (i: number) => number) {
+    const health = new InMemoryHealthStore();
+    const { activities, rollouts } = await setup([], health);
+    const record = (await rollouts.get('ro-1'))!;
+    await rollouts.update('ro-1', (r) => ({
+      ...r,
+      spec: {
+        ...record.spec, canary: { devices: 20 },
+        analysis: { metrics: [{ name: 'cycleTimeMs', direction: 'lower-is-better', maxRegressionPercent: 10, critical: true }], confidence: 0.95, minSamplesPerCohort: 10, inconclusive: 'extend', maxExtensions: 2 },
+      },
+    }));
+    const plan = await activities.planRollout({ rolloutId: 'ro-1', at: t0 });
+    for (const batch of plan.waves[0]!.batches) await activities.dispatchBatch({ rolloutId: 'ro-1', batchId: batch.id, at: t0 });
+    await activities.assessWave({ rolloutId: 'ro-1', wave: 0, at: minutes(1) });
+    const canary = new Set((await rollouts.listBatches('ro-1', 0)).flatMap((b) => b.devices.map((d) => d.deviceId)));
+    const all = (await rollouts.listBatches('ro-1', 1)).concat(await rollouts.listBatches('ro-1', 2)).flatMap((b) => b.devices.map((d) => d.deviceId)).concat([...canary]);
+    // Every device reports every 5 minutes for half an hour; spread of a few percent between devices.
+    for (let m = 2; m <= 30; m += 5) {
+      await health.record(all.map((deviceId, i) => {
+        const spread = 1 + ((i * 37) % 11 - 5) / 100;
+        const cycleTimeMs = canary.has(deviceId) ? updatedCycleTime(i) * spread : 1000 * spread;
+        return { deviceId, version: canary.has(deviceId) ? '2.0.0' : '1.0.0', healthy: true, at: minutes(m), receivedAt: minutes(m), metrics: { cycleTimeMs } };
+      }), { partitionId: '0', receivedAt: minutes(m) });
+    }
+    return { activities, rollouts };
+  }
+
+  it('fails a canary that is 30 % slower, naming the metric, the shift, its interval and the cohort sizes', async () => {
+    const { activities, rollouts } = await canaryWithMetrics(() => 1300);
+    const result = await activities.analyzeWave({ rolloutId: 'ro-1', wave: 0, at: minutes(31) });
+    expect(result).toMatchObject({ verdict: 'fail' });
+    expect(result!.reason).toMatch(/cycleTimeMs/);
+    const stored = (await rollouts.get('ro-1'))!.waves[0]!.analysis!;
+    expect(stored.metrics[0]).toMatchObject({ metric: 'cycleTimeMs', verdict: 'fail', updatedCount: 20, baselineCount: 30 });
+    expect(stored.metrics[0]!.regressionPercent!).toBeGreaterThan(25);
+    expect(stored.metrics[0]!.regressionPercent!).toBeLessThan(35);
+  });
+
+  it('passes a canary as fast as the devices not yet updated', async () => {
+    const { activities } = await canaryWithMetrics(() => 1000);
+    expect(await activities.analyzeWave({ rolloutId: 'ro-1', wave: 0, at: minutes(31) })).toMatchObject({ verdict: 'pass' });
+  });
+
+  it('has nothing to say for a rollout that asks for no analysis', async () => {
+    const { activities } = await setup([], new InMemoryHealthStore());
+    await activities.planRollout({ rolloutId: 'ro-1', at: t0 });
+    expect(await activities.analyzeWave({ rolloutId: 'ro-1', wave: 0, at: t0 })).toBeNull();
+  });
+});

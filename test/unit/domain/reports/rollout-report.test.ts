@@ -96,7 +96,7 @@ describe('buildRolloutReport', () => {
     const report = buildRolloutReport({ record: completed, update: imported, generatedAt: t('12:00') });
     expect(report.waves[1]).toEqual({
       index: 1, kind: 'wave', status: 'Promoted', deviceCount: 8, succeeded: 8, failed: 0, pending: 0, rolledBack: 0,
-      soakMs: 1_800_000, startedAt: t('09:35'), endedAt: t('10:40'), healthTimeline: wave1Health,
+      soakMs: 1_800_000, startedAt: t('09:35'), endedAt: t('10:40'), healthTimeline: wave1Health, analysis: null,
     });
     expect(report.approvals).toEqual(completed.approvals);
     expect(report.target).toBe("tags.site = 'plant-a'");
@@ -104,7 +104,7 @@ describe('buildRolloutReport', () => {
 
   it('renders waves, timeline, health by wave and approvals as tables, waves first', () => {
     const doc = rolloutReportDocument(buildRolloutReport({ record: completed, update: imported, generatedAt: t('12:00') }));
-    expect(doc.tables.map((table) => [table.name, table.rows.length])).toEqual([['waves', 2], ['timeline', 7], ['health', 2], ['approvals', 1]]);
+    expect(doc.tables.map((table) => [table.name, table.rows.length])).toEqual([['waves', 2], ['timeline', 7], ['health', 2], ['analysis', 0], ['approvals', 1]]);
     expect(doc.tables.find((table) => table.name === 'health')!.rows[0]).toEqual({ wave: 1, ...wave1Health[0] });
     expect(doc.facts).toContainEqual({ label: 'Status', value: 'Completed' });
   });
