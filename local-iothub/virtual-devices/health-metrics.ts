@@ -2,7 +2,7 @@
  * The metrics a virtual device puts in its health messages: deterministic draws from the distributions of the
  * version it runs now (metric-rules.ts). Each draw combines a per-device offset, seeded by profile seed and device
  * id (one device runs a little slower than another, on every version and in every run), with per-message noise,
- * seeded by device id and time bucket. Offset and noise each carry half the variance on the log scale, so values of
+ * seeded by device id and time bucket. Offset and noise each carry half the variance on the log (log-odds) scale, so values of
  * many devices over time follow the configured distribution exactly. An unhealthy device's metrics are worse on
  * top; the metrics never make a device unhealthy (a slower version is a regression, not a broken device).
  */
