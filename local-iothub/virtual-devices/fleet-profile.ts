@@ -24,7 +24,15 @@
  *     }
  *   ],
  *   "seed": "demo",                              // default ""; which devices fall within each rate
- *   "healthTelemetry": { "interval": "PT5M" }    // default PT5M (ISO 8601 duration ≥ PT1S); false: none sent
+ *   "healthTelemetry": { "interval": "PT5M" },   // default PT5M (ISO 8601 duration ≥ PT1S); false: none sent
+ *   "metrics": [                                 // default []; the first whose `when` matches applies
+ *     {
+ *       "when": { "model": "ctl-b", "site": "plant-b", "version": "2.0.0" },  // each key optional; {} matches all
+ *       "cycleTimeMs": { "median": 1300, "spread": 0.08 },  // median > 0; log-normal
+ *       "cpuPercent": { "median": 40, "spread": 0.15 },     // median in (0, 100); stays within 0 … 100
+ *       "errorRate": { "median": 0.002, "spread": 0.3 }     // median in (0, 1); stays within 0 … 1
+ *     }
+ *   ]
  * }
  * ```
  * - A device reports `software` = `{ [updateName]: installedVersion, ...software }`. A command for one of its
@@ -37,11 +45,23 @@
  * - Every online device sends a health message (docs/device-twin-contract.md, "Health telemetry") each
  *   `healthTelemetry.interval` on the hub clock; `healthy` is false while it runs a version whose install went
  *   unhealthy (`unhealthyRate`).
+ * - `metrics` sets the distributions of `cycleTimeMs`, `cpuPercent` and `errorRate` in health messages, so a
+ *   version can be made slower (a regression) while every install succeeds and every device stays healthy.
+ *   `when.version` is the version the device runs now: after an install of 2.0.0 its messages follow 2.0.0's rule,
+ *   after a restore the old version's. A metric the matching rule does not name, or a device no rule matches,
+ *   follows its model's default (medians picked by a hash of the model name: name them to compare versions).
+ *   `spread` (0 … 5; defaults 0.08, 0.15, 0.3) is the coefficient of variation: of the value for `cycleTimeMs`
+ *   (log-normal), of the odds value / (bound − value) for the bounded two. Half of the variance is a stable offset
+ *   per device (seed + device id), half per-message noise (device id + interval): the same profile gives the same
+ *   numbers on every run (health-metrics.ts). `restarts` is 0 unless the device is unhealthy, whose metrics are
+ *   worse; `healthy` never depends on `metrics`.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { parseIsoDuration } from '../../devhost/iso-duration';
+import { metricRuleSchema } from './metric-rules';
+import { whenSchema } from './version-rules';
 
 export const defaultInstallTime = 'PT0.5S';
 export const defaultUpdateName = 'firmware';
@@ -102,7 +122,7 @@ const deviceGroup = z
 const behavior = z
   .strictObject({
     /** All given keys must match; an empty or missing `when` matches every install. */
-    when: z.strictObject({ model: z.string().optional(), site: z.string().optional(), version: z.string().optional() }).default({}),
+    when: whenSchema,
     installFailureRate: rate,
     unhealthyRate: rate,
     offlineRate: rate,
@@ -126,6 +146,7 @@ const profileSchema = z
     behaviors: z.array(behavior).default([]),
     seed: z.string().default(''),
     healthTelemetry,
+    metrics: z.array(metricRuleSchema).default([]),
   })
   .superRefine((profile, ctx) => {
     const duplicate = firstDuplicateId(profile.devices);
@@ -188,6 +209,13 @@ export function loadFleetProfile(path: string): FleetProfile {
 
 /** The built-in demo fleet, found from the package root so it resolves the same from sources and from dist/. */
 export const demoProfilePath = join(packageRoot(__dirname), 'fleet-profiles', 'demo.json');
+
+/**
+ * The canary-analysis demo's fleets: 300 devices (3 sites × 2 models × 50) that install 2.0.0 without a failure and
+ * stay healthy; in `regression.json` 2.0.0's cycle time is 30 % higher, in `no-regression.json` it is unchanged.
+ */
+export const regressionProfilePath = join(packageRoot(__dirname), 'fleet-profiles', 'regression.json');
+export const noRegressionProfilePath = join(packageRoot(__dirname), 'fleet-profiles', 'no-regression.json');
 
 function packageRoot(start: string): string {
   for (let dir = resolve(start); ; dir = dirname(dir)) {

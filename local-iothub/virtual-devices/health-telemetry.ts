@@ -9,13 +9,16 @@ import type { HubState } from '../hub-state';
 import { FinishQueue } from './finish-queue';
 import { healthMetrics } from './health-metrics';
 import { toIso } from './iso-time';
+import { distributionsFor, type MetricRule } from './metric-rules';
 import { unitHash } from './stable-hash';
+import type { Tags } from './version-rules';
 
 /** What a device knows of itself when a message is due; undefined when it sends nothing (offline, disabled, gone). */
 export interface HealthView {
   version: string;
   healthy: boolean;
-  model: string;
+  /** The twin's tags: `model` and `site` select the metric distributions, with `version`. */
+  tags: Tags;
 }
 
 /** A device waiting for its next message; `finishMs` is when it is due (the heap's key). */
@@ -31,7 +34,13 @@ export class HealthTelemetry {
 
   constructor(
     private readonly state: HubState,
-    private readonly options: { intervalMs: number; seed: string; viewOf: (deviceId: string) => HealthView | undefined },
+    private readonly options: {
+      intervalMs: number;
+      seed: string;
+      /** The fleet profile's `metrics`: distributions by model, site and the version a device runs now. */
+      metricRules: readonly MetricRule[];
+      viewOf: (deviceId: string) => HealthView | undefined;
+    },
   ) {}
 
   get scheduled(): number {
@@ -62,12 +71,14 @@ export class HealthTelemetry {
   private send(deviceId: string, nowMs: number): void {
     const view = this.options.viewOf(deviceId);
     if (!view) return;
+    const { seed, intervalMs, metricRules } = this.options;
+    const distributions = distributionsFor(metricRules, view.tags, view.version);
     const message = {
       type: 'health',
       version: view.version,
       healthy: view.healthy,
       at: toIso(nowMs),
-      metrics: healthMetrics({ seed: this.options.seed, deviceId, model: view.model, bucket: Math.floor(nowMs / this.options.intervalMs) }, view.healthy),
+      metrics: healthMetrics({ seed, deviceId, bucket: Math.floor(nowMs / intervalMs) }, distributions, view.healthy),
     };
     this.state.sendTelemetry(deviceId, Buffer.from(JSON.stringify(message)), { ...healthMessageProperties });
   }

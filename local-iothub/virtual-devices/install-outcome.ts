@@ -6,6 +6,7 @@
 import { parseIsoDuration } from '../../devhost/iso-duration';
 import { defaultInstallTime, type Behavior, type FleetProfile } from './fleet-profile';
 import { unitHash } from './stable-hash';
+import { firstMatching, type Tags } from './version-rules';
 
 export interface InstallOutcome {
   /** The device reports that it accepted the command, then goes silent for good. */
@@ -18,16 +19,8 @@ export interface InstallOutcome {
 
 const defaultOutcome: InstallOutcome = Object.freeze({ offline: false, failed: false, unhealthy: false, installTimeMs: parseIsoDuration(defaultInstallTime) });
 
-/** Tags as the twin holds them: only string values can match. */
-type Tags = Readonly<Record<string, unknown>>;
-
 export function behaviorFor(behaviors: readonly Behavior[], tags: Tags, version: string): Behavior | undefined {
-  return behaviors.find(
-    ({ when }) =>
-      (when.model === undefined || when.model === tags.model) &&
-      (when.site === undefined || when.site === tags.site) &&
-      (when.version === undefined || when.version === version),
-  );
+  return firstMatching(behaviors, tags, version);
 }
 
 export function installOutcome(profile: Pick<FleetProfile, 'behaviors' | 'seed'>, deviceId: string, tags: Tags, version: string): InstallOutcome {

@@ -33,3 +33,10 @@ export function hash32(text: string): number {
   hash ^= hash >>> 16;
   return hash >>> 0;
 }
+
+/** A standard normal draw derived from `text` (Box-Muller over two independent hashes of it). */
+export function normalHash(text: string): number {
+  // 1 − u lies in (0, 1], so the logarithm is finite.
+  const radius = Math.sqrt(-2 * Math.log(1 - unitHash(`${text}:r`)));
+  return radius * Math.cos(2 * Math.PI * unitHash(`${text}:a`));
+}

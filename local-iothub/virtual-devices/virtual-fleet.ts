@@ -82,7 +82,8 @@ export class VirtualFleet {
       state.setMethodFallback((deviceId) => this.methodHandlerFor(deviceId)),
     );
     if (profile.healthTelemetry) {
-      const health = new HealthTelemetry(state, { intervalMs: profile.healthTelemetry.intervalMs, seed: profile.seed, viewOf: (deviceId) => this.healthViewOf(deviceId) });
+      const { intervalMs } = profile.healthTelemetry;
+      const health = new HealthTelemetry(state, { intervalMs, seed: profile.seed, metricRules: profile.metrics, viewOf: (deviceId) => this.healthViewOf(deviceId) });
       for (const group of profile.devices) for (let index = 0; index < group.count; index++) health.add(deviceIdOf(group, index));
       this.health = health;
     }
@@ -328,8 +329,7 @@ export class VirtualFleet {
     const twin = this.state.twins.get(deviceId);
     if (!identity?.virtual || identity.status !== 'enabled' || this.offline.has(deviceId) || !twin) return undefined;
     const view = this.viewOf(deviceId, twin);
-    const model = typeof twin.tags.model === 'string' ? twin.tags.model : '';
-    return { version: view.software[view.mainName] ?? '', healthy: view.healthy, model };
+    return { version: view.software[view.mainName] ?? '', healthy: view.healthy, tags: twin.tags };
   }
 
   private viewOf(deviceId: string, twin: TwinState): DeviceView {

@@ -30,6 +30,7 @@ describe('parseFleetProfile: a good profile', () => {
       behaviors: [{ when: behavior.when, installFailureRate: 1, unhealthyRate: 0, offlineRate: 0, installTimeMs: 500 }],
       seed: 's1',
       healthTelemetry: { intervalMs: 300_000 },
+      metrics: [],
     });
   });
 
