@@ -37,7 +37,7 @@ describe('analyzeMetric', () => {
     const result = analyzeMetric(cycleTime, { updated: scaled(baseline, 0.8), baseline }, settings);
     expect(result.verdict).toBe('pass');
     expect(result.regressionPercent).toBeCloseTo(-20, 0);
-    expect(result.reason).toMatch(/^cycleTimeMs 2\d\.\d % better \(95 % CI −\d+\.\d to −\d+\.\d %/);
+    expect(result.reason).toMatch(/^cycleTimeMs 2\d\.\d % better \(95 % CI \d+\.\d–\d+\.\d %/);
   });
 
   it('turns the direction round for a higher-is-better metric', () => {
