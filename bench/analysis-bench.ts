@@ -11,6 +11,8 @@
  *  - failure-rate threshold: a device fails when its cycle time exceeds 1500 ms (a watchdog-style limit), and the
  *    canary is rolled back when more than 5 % of the updated devices fail.
  * The false-positive rate is the share of canaries without regression that are stopped, over all cohort sizes.
+ * Cohorts of exactly minSamplesPerCohort devices come out mostly inconclusive: a single device removed as an outlier
+ * leaves too few (the orchestration then soaks longer or pauses, as the spec says).
  *
  *   node dist/bench/analysis-bench.js [--runs 1000]
  */
