@@ -98,8 +98,10 @@ export function analyzeMetric(rule: MetricRule, values: CohortValues, spec: Pick
   const verdict: MetricVerdict = significant && regressionPercent > rule.maxRegressionPercent
     ? 'fail'
     : regressionInterval[1] <= rule.maxRegressionPercent ? 'pass' : 'inconclusive';
-  const direction = regressionPercent >= 0 ? 'worse' : 'better';
-  const summary = `${rule.name} ${formatPercent(Math.abs(regressionPercent))} % ${direction} (${confidenceLabel} ${formatPercentRange(regressionInterval[0], regressionInterval[1])}, ${formatPValue(pValue)}), ${cohorts}`;
+  // The interval is written in the sense of the headline: "20.0 % better (95 % CI 18.4–21.6 %)".
+  const worse = regressionPercent >= 0;
+  const shown = worse ? regressionInterval : orderedPair(-regressionInterval[1], -regressionInterval[0]);
+  const summary = `${rule.name} ${formatPercent(Math.abs(regressionPercent))} % ${worse ? 'worse' : 'better'} (${confidenceLabel} ${formatPercentRange(shown[0], shown[1])}, ${formatPValue(pValue)}), ${cohorts}`;
   const judgement = verdict === 'fail'
     ? `above ${limit}`
     : verdict === 'pass'

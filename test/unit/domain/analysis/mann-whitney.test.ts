@@ -7,8 +7,8 @@ const permeabilityEarly = [1.15, 0.88, 0.90, 0.74, 1.21];
 
 describe('mannWhitney against published worked examples', () => {
   it.each<[string, number[], number[], 'greater' | 'less', { exact?: boolean; continuityCorrection?: boolean }, number, number, 'exact' | 'normal', number]>([
-    // R documentation ?wilcox.test, Hollander & Wolfe (1973) p. 69f, printed output "W = 35, p-value = 0.1272"
-    // (e.g. https://github.com search: stats-Ex output; reproduced in many R tutorials).
+    // The example of R's ?wilcox.test (Hollander & Wolfe 1973, p. 69f, permeability constants), for which R prints
+    // "Wilcoxon rank sum exact test ... W = 35, p-value = 0.1272".
     ['Hollander & Wolfe 1973 p. 69 (R ?wilcox.test), exact, greater', permeabilityTerm, permeabilityEarly, 'greater', {}, 35, 0.1272, 'exact', 5e-5],
     // Same example, "exact = FALSE, correct = FALSE  # H&W large sample approximation": "W = 35, p-value = 0.1103".
     ['Hollander & Wolfe 1973 p. 69, large-sample approximation', permeabilityTerm, permeabilityEarly, 'greater', { exact: false, continuityCorrection: false }, 35, 0.1103, 'normal', 5e-5],
