@@ -17,11 +17,18 @@ const program = new Command()
   .option('--data <dir>', 'persist the durable task hub in this folder (default: in memory)')
   .option('--time-scale <n>', 'virtual seconds per real second for durable timers and timer triggers', positiveNumber, 1)
   .option('--time-skip', 'when nothing can run, jump the clock to the next durable timer', false)
+  .option('--azurite-blob-endpoint <url>', 'the Azurite blob endpoint UseDevelopmentStorage=true means (default http://127.0.0.1:10000/devstoreaccount1)')
   .parse();
 
-const opts = program.opts<{ app: string; port: number; data?: string; timeScale: number; timeSkip: boolean }>();
+const opts = program.opts<{ app: string; port: number; data?: string; timeScale: number; timeSkip: boolean; azuriteBlobEndpoint?: string }>();
 
-startHost({ appDir: opts.app, port: opts.port, dataDir: opts.data, clock: { scale: opts.timeScale, autoSkip: opts.timeSkip } })
+startHost({
+  appDir: opts.app,
+  port: opts.port,
+  dataDir: opts.data,
+  clock: { scale: opts.timeScale, autoSkip: opts.timeSkip },
+  azuriteBlobEndpoint: opts.azuriteBlobEndpoint,
+})
   .then((host) => {
     const shutdown = () => {
       host.stop().then(() => process.exit(0), () => process.exit(1));

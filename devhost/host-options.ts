@@ -19,6 +19,8 @@ export interface HostOptions {
   /** App settings handed to the app through process.env (like local.settings.json `Values`). */
   settings?: Record<string, string>;
   clock?: ClockOptions;
+  /** Azurite's blob endpoint (account path included) that `UseDevelopmentStorage=true` means; default http://127.0.0.1:10000/devstoreaccount1. */
+  azuriteBlobEndpoint?: string;
   /** Where host and app logs go (default: stdout). */
   log?: (line: string) => void;
 }
