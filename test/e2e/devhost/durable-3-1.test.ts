@@ -2,6 +2,7 @@
  * An app on durable-functions 3.1.0 (test/fixtures/durable-3-1-app, through the npm alias durable-functions-3-1),
  * driven as its quickstart says: a GET on the HTTP starter, then the links createCheckStatusResponse hands out.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import { eventually, json, post, repoRoot, startDevhost, type DevhostProcess } from '../../support/devhost-process';
 
@@ -22,7 +23,8 @@ describe('an app on durable-functions 3.1.0', () => {
   afterAll(async () => { await host?.stop(); });
 
   it('is the 3.1.0 library the fixture loads', () => {
-    expect((require('durable-functions-3-1/package.json') as { version: string }).version).toBe('3.1.0');
+    const manifest = JSON.parse(fs.readFileSync(require.resolve('durable-functions-3-1/package.json'), 'utf8')) as { version: string };
+    expect(manifest.version).toBe('3.1.0');
   });
 
   it('starts the function chain with a GET on the df.app.client.http starter and completes it', async () => {
