@@ -86,7 +86,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port ?? 7071, '127.0.0.1', resolve);
+    server.listen(options.port ?? app.localHttpPort ?? 7071, '127.0.0.1', resolve);
   });
   const port = (server.address() as AddressInfo).port;
   const url = `http://127.0.0.1:${port}`;

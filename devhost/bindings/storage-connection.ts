@@ -5,6 +5,7 @@
  */
 import { BlobServiceClient } from '@azure/storage-blob';
 import type { BindingEnvironment } from './binding-environment';
+import { isDevelopmentStorage } from '../development-storage';
 
 const azuriteAccount = 'devstoreaccount1';
 // Azurite's published development key: the same on every machine, not a secret.
@@ -27,7 +28,7 @@ export function blobServiceFor(connection: string | undefined, environment: Bind
   const setting = storageConnectionSetting(connection, environment.settings);
   if (!setting) throw new Error(describeMissingStorageConnection(connection));
   const value = environment.settings[setting]!;
-  const connectionString = /^\s*UseDevelopmentStorage\s*=\s*true\s*;?\s*$/i.test(value)
+  const connectionString = isDevelopmentStorage(value)
     ? `DefaultEndpointsProtocol=http;AccountName=${azuriteAccount};AccountKey=${azuriteKey};BlobEndpoint=${environment.azuriteBlobEndpoint};`
     : value;
   let client = clients.get(connectionString);
