@@ -28,6 +28,8 @@ export interface AppFolder {
   hostJson: Record<string, unknown>;
   /** `Values` of local.settings.json, if the app has one. */
   localSettings: Record<string, string>;
+  /** local.settings.json `Host.LocalHttpPort`: the port when none is given, as with Core Tools. */
+  localHttpPort?: number;
 }
 
 function readJson(file: string): Record<string, unknown> | undefined {
@@ -46,7 +48,9 @@ export function describeApp(appDir: string): AppFolder {
   }
   const settings = readJson(path.join(dir, 'local.settings.json'));
   const values = (settings?.Values ?? {}) as Record<string, string>;
-  return { dir, entryFiles, hostJson: readJson(path.join(dir, 'host.json')) ?? {}, localSettings: values };
+  const port = Number((settings?.Host as { LocalHttpPort?: unknown } | undefined)?.LocalHttpPort);
+  const localHttpPort = Number.isInteger(port) && port > 0 && port < 65536 ? port : undefined;
+  return { dir, entryFiles, hostJson: readJson(path.join(dir, 'host.json')) ?? {}, localSettings: values, localHttpPort };
 }
 
 /** Requires every entry file (their top-level `app.*` calls register the functions). */

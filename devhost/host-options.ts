@@ -12,13 +12,15 @@ export interface ClockOptions {
 export interface HostOptions {
   /** Folder of an Azure Functions v4 Node app (its package.json `main` is loaded; globs allowed). */
   appDir: string;
-  /** TCP port on 127.0.0.1; 0 picks a free one. */
+  /** TCP port on 127.0.0.1; 0 picks a free one. Default: local.settings.json `Host.LocalHttpPort`, else 7071. */
   port?: number;
   /** Folder for the persisted task hub; without it state lives in memory. */
   dataDir?: string;
   /** App settings handed to the app through process.env (like local.settings.json `Values`). */
   settings?: Record<string, string>;
   clock?: ClockOptions;
+  /** Azurite's blob endpoint (account path included) that `UseDevelopmentStorage=true` means; default http://127.0.0.1:10000/devstoreaccount1. */
+  azuriteBlobEndpoint?: string;
   /** Where host and app logs go (default: stdout). */
   log?: (line: string) => void;
 }

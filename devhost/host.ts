@@ -21,6 +21,7 @@ import { DurableHttpApi } from './durable/client-api';
 import { durableClientBinding } from './durable/durable-client-binding';
 import { TaskHubStore } from './durable/task-hub-store';
 import { parseIsoDuration } from './iso-duration';
+import { configureBindings, defaultAzuriteBlobEndpoint } from './bindings/binding-environment';
 import type { HostOptions, RunningHost } from './host-options';
 
 export type { HostOptions, RunningHost } from './host-options';
@@ -85,7 +86,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port ?? 7071, '127.0.0.1', resolve);
+    server.listen(options.port ?? app.localHttpPort ?? 7071, '127.0.0.1', resolve);
   });
   const port = (server.address() as AddressInfo).port;
   const url = `http://127.0.0.1:${port}`;
@@ -102,6 +103,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   });
 
   registry.logSink = (level, category, message) => logAt(level, `${category}: ${message}`);
+  configureBindings({ settings: process.env, now: () => clock.now(), azuriteBlobEndpoint: options.azuriteBlobEndpoint ?? defaultAzuriteBlobEndpoint });
   await loadApp(app);
   unindexed = disableUnindexable();
   const eventHubs = startEventHubTriggers();

@@ -4,6 +4,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import { registry, type RegisteredFunction, type RpcBindingInfo } from './functions-core';
+import { extensionBindings } from './bindings/extension-bindings';
+import { bindingDataOf } from './bindings/binding-data';
+import { bindingEnvironment } from './bindings/binding-environment';
+import type { BindingData } from './bindings/binding-expressions';
 
 export interface RpcTypedData {
   string?: string | null;
@@ -54,9 +58,15 @@ export async function invokeFunction(fn: RegisteredFunction, input: InvocationIn
   const model = registry.programmingModel;
   if (!model) throw new Error('The app did not set a programming model (is @azure/functions v4 loaded?).');
   const [triggerName] = triggerBindingOf(fn);
-  const inputData = [{ name: triggerName, data: input.trigger }];
+  const inputData: { name: string; data?: RpcTypedData }[] = [{ name: triggerName, data: input.trigger }];
+  let bindingData: BindingData | undefined;
+  // Built once per invocation, when a binding first needs it: input and output expressions see the same data.
+  const dataForBindings = () => (bindingData ??= invocationBindingData(fn, input));
   for (const [name, binding] of Object.entries(fn.metadata.bindings)) {
-    const value = binding.direction === 'in' && binding.type ? input.extraInputsByType?.[binding.type] : undefined;
+    if (binding.direction !== 'in' || !binding.type) continue;
+    const reader = extensionBindings.in[binding.type]?.read;
+    if (reader) inputData.push({ name, data: await bindingStep(fn, name, binding, () => reader(binding, dataForBindings())) });
+    const value = input.extraInputsByType?.[binding.type];
     if (value) inputData.push({ name, data: value });
   }
   const invocationId = randomUUID();
@@ -88,11 +98,39 @@ export async function invokeFunction(fn: RegisteredFunction, input: InvocationIn
   coreContext.state = undefined;
   if (post.error) throw post.error;
   const response = await invocation.getResponse(context, post.result);
-  return {
+  const outcome: InvocationOutcome = {
     rawResult: post.result,
     returnValue: response.returnValue as RpcTypedData | null | undefined,
     outputData: (response.outputData ?? []) as InvocationOutcome['outputData'],
   };
+  await writeOutputs(fn, outcome, dataForBindings);
+  return outcome;
+}
+
+function invocationBindingData(fn: RegisteredFunction, input: InvocationInput): BindingData {
+  const metadata = Object.fromEntries(Object.entries(input.triggerMetadata ?? {}).map(([key, value]) => [key, fromTypedData(value)]));
+  return bindingDataOf(fn.metadata.name, input.trigger, metadata, bindingEnvironment().now());
+}
+
+/** The function's values for its extension output bindings (blob, Cosmos DB, Event Grid), written once it returned. */
+async function writeOutputs(fn: RegisteredFunction, outcome: InvocationOutcome, bindingData: () => BindingData): Promise<void> {
+  for (const [name, binding] of Object.entries(fn.metadata.bindings)) {
+    const writer = binding.direction === 'out' && binding.type ? extensionBindings.out[binding.type]?.write : undefined;
+    if (!writer) continue;
+    const value = name === '$return' ? outcome.returnValue : outcome.outputData.find((o) => o.name === name)?.data;
+    if (value === null || value === undefined) continue;
+    await bindingStep(fn, name, binding, () => writer(binding, bindingData(), value));
+  }
+}
+
+/** Runs a binding's read or write; a failure fails the invocation, naming the function and the binding. */
+async function bindingStep<T>(fn: RegisteredFunction, name: string, binding: RpcBindingInfo, step: () => Promise<T>): Promise<T> {
+  try {
+    return await step();
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    throw new Error(`${fn.metadata.name}: the ${binding.type} binding '${name}' (direction '${binding.direction}') failed: ${message}`, { cause: err });
+  }
 }
 
 /** Typed data back to a value, as the host reads function results. */

@@ -11,6 +11,8 @@ import path from 'node:path';
 export interface AzuriteOptions {
   /** Folder for persisted blobs; without it everything lives in memory. */
   location?: string;
+  /** Blob service port; default 0 (a free one). 10000 is the port `UseDevelopmentStorage=true` means. */
+  blobPort?: number;
 }
 
 export interface RunningAzurite {
@@ -32,7 +34,7 @@ export async function startAzurite(opts: AzuriteOptions = {}): Promise<RunningAz
   const args = [
     blobMainPath(),
     '--blobHost', '127.0.0.1',
-    '--blobPort', '0',
+    '--blobPort', String(opts.blobPort ?? 0),
     // Newer SDKs send API versions this Azurite does not know yet; it would answer 400.
     '--skipApiVersionCheck',
     '--loose',

@@ -47,8 +47,8 @@ describe('a function with a binding the devhost does not implement', () => {
     const { status, body } = await json(`${host.url}/admin/host/status`);
     expect(status).toBe(200);
     expect(body.functions).toBe(1);
-    expect(body.errors).toEqual([expect.stringMatching(/^Error indexing function 'archive': the binding type 'blob' \(direction 'out'\) is not supported/)]);
-    expect(host.output()).toMatch(/error: Error indexing function 'archive': the binding type 'blob'.*The function 'archive' is disabled\./);
+    expect(body.errors).toEqual([expect.stringMatching(/^Error indexing function 'archive': the binding type 'queue' \(direction 'out'\) is not supported/)]);
+    expect(host.output()).toMatch(/error: Error indexing function 'archive': the binding type 'queue'.*The function 'archive' is disabled\./);
     expect((await json(`${host.url}/api/archive`, { method: 'POST', body: 'x' })).status).toBe(404);
     expect(await (await fetch(`${host.url}/api/ping`)).text()).toBe('pong');
   });
