@@ -357,8 +357,7 @@ export function createRolloutActivities(ports: RolloutPorts) {
       }]));
       const result = analyzeWave(spec, values);
       const baselineKind = plan?.baselineKind ?? 'concurrent';
-      const label = record.waves[waveIndex]?.kind === 'canary' ? 'canary' : `wave ${wave}`;
-      const reason = `${label} analysis ${result.verdict}${baselineKind === 'previous-window' ? ' (baseline: the same devices before their update)' : ''}: ${result.reason}`;
+      const reason = `cohort analysis ${result.reason}${baselineKind === 'previous-window' ? ' (baseline: the same devices before their update)' : ''}`;
       const analysis: WaveAnalysisRecord = {
         at, verdict: result.verdict, reason, baselineKind,
         metrics: result.metrics.map(({ metric, verdict, critical, updatedCount, baselineCount, pValue, shift, shiftInterval, regressionPercent, regressionInterval, reason: why }) =>
