@@ -142,7 +142,8 @@ export function* waveOrchestrator(context: df.OrchestrationContext): Generator<d
         } else if (decision === 'pause') {
           state.paused = true;
           state.pausedForAnalysis = true;
-          yield recordRollout('Paused', `${label}: ${analysis.reason}; paused for a person: resume to promote the wave, roll back to undo it`);
+          const extended = state.extensions ?? 0;
+          yield recordRollout('Paused', `${label}: ${analysis.reason}; paused for a person after ${extended} soak extension${extended === 1 ? '' : 's'}: resume to promote the wave, roll back to undo it`);
         }
         promote = decision === 'promote';
         if (promote) reason = `${assessment.reason}; ${analysis.reason}`;
@@ -151,6 +152,12 @@ export function* waveOrchestrator(context: df.OrchestrationContext): Generator<d
     if (promote) return yield* finish({ verdict: 'promote', reason: `${label}: ${reason}` });
     state.polls++;
     if (state.polls % pollsPerExecution === 0) {
+      // Continuing as new discards external events the orchestration has received but not processed (Durable
+      // Functions' default): obey a control event that arrived with this check before starting afresh.
+      while (control.isCompleted) {
+        const outcome = yield* obey(control.result as ControlEvent);
+        if (outcome) return yield* finish(outcome);
+      }
       context.df.continueAsNew({ ...input, progress: state } satisfies WaveInput);
       return undefined;
     }

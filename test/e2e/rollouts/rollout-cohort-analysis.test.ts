@@ -60,3 +60,39 @@ describe('a version as fast as the one before', () => {
     expect(report.waves[0].analysis).toMatchObject({ verdict: 'pass' });
   }, 200_000);
 });
+
+describe('a canary too small to judge', () => {
+  let stack: LocalStack | undefined;
+  afterAll(async () => { await stack?.stop(); });
+
+  it('extends its soak up to the limit, then pauses for a person, whose resume promotes it', async () => {
+    stack = await startLocalStack({ fleet: noRegressionProfilePath, timeScale: 60 });
+    await registerUpdate(stack);
+    const created = await stack.api('POST', 'rollouts', {
+      ...rollout, canary: { devices: 4 }, canarySoak: 'PT10M',
+      analysis: { ...rollout.analysis, minSamplesPerCohort: 10, inconclusive: 'extend', maxExtensions: 1 },
+    });
+    expect(created.status).toBe(201);
+    const paused = await waitForRollout(stack, created.body.id, ['Paused', 'Completed', 'RolledBack', 'Failed'], 150_000);
+    expect({ status: paused.status, reason: paused.reason }).toEqual({
+      status: 'Paused', reason: expect.stringMatching(/^canary: cohort analysis inconclusive: .*fewer than the 10 required per cohort; paused for a person after 1 soak extension:/),
+    });
+    // The pause and its reason are in the audit trail.
+    const audit = JSON.stringify((await stack.api('GET', `audit?subject=${encodeURIComponent(`rollouts/${created.body.id}`)}`)).body);
+    expect(audit).toMatch(/paused for a person after 1 soak extension/);
+
+    expect((await stack.api('POST', `rollouts/${created.body.id}/resume`, {})).status).toBeLessThan(300);
+    const after = await waitForRollout(stack, created.body.id, ['InProgress', 'Completed'], 60_000);
+    await waitFor(async () => ((await stack!.api('GET', `rollouts/${created.body.id}`)).body.waves[0].status === 'Promoted'));
+    expect(after.status).not.toBe('RolledBack');
+  }, 240_000);
+});
+
+async function waitFor(check: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error('timed out');
+}

@@ -17,7 +17,7 @@ describe('indexingErrors: bindings the devhost implements', () => {
   });
 
   it.each([
-    ['blob output', { type: 'blob', direction: 'out' }],
+    ['queue output', { type: 'queue', direction: 'out' }],
     ['generic foo output', { type: 'foo', direction: 'out' }],
     ['cosmosDB input', { type: 'cosmosDB', direction: 'in' }],
     ['queue trigger', { type: 'queueTrigger', direction: 'in' }],
@@ -25,5 +25,15 @@ describe('indexingErrors: bindings the devhost implements', () => {
     const errors = indexingErrors(fn({ t: { type: 'httpTrigger', direction: 'in' }, x: binding }));
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatch(new RegExp(`^Error indexing function 'f': the binding type '${binding.type}' \\(direction '${binding.direction}'\\) is not supported`));
+  });
+});
+
+describe('indexingErrors: a supported binding that is misconfigured', () => {
+  it('names what a blob output lacks: its path and its connection setting', () => {
+    const errors = indexingErrors(fn({ t: { type: 'httpTrigger', direction: 'in' }, x: { type: 'blob', direction: 'out' } }));
+    expect(errors).toEqual([
+      expect.stringMatching(/^Error indexing function 'f': the blob binding 'x' \(direction 'out'\): 'path' is required/),
+      expect.stringMatching(/the storage connection 'AzureWebJobsStorage' is not set/),
+    ]);
   });
 });
