@@ -12,6 +12,7 @@ import { createUpdatesApi } from './http/updates-api';
 import type { Permission } from '../domain/access/roles';
 import type { PrincipalOptions } from './http/principal';
 import { secured, type SecuredHandler } from './http/secured';
+import { maxRolloutBodyBytes } from './http/request-limits';
 import { updateKey, type UpdateId } from '../domain/updates/update';
 import { noObservability } from '../domain/observability/observability-port';
 
@@ -95,12 +96,12 @@ export function registerRollouts(ports: RolloutPorts, access: PrincipalOptions =
   const withRunner = (handler: (api: ReturnType<typeof createRolloutsApi>, request: HttpRequest) => Promise<HttpResponseInit>) =>
     (request: HttpRequest, context: InvocationContext) =>
       handler(createRolloutsApi({ ...ports, runner: runnerFor(context), now }), request);
-  const route = (name: string, methods: ('GET' | 'POST')[], path: string, permission: Permission, handler: SecuredHandler) =>
-    app.http(name, { methods, route: path, authLevel: 'anonymous', extraInputs: [durableClient], handler: secured(permission, handler, access) });
+  const route = (name: string, methods: ('GET' | 'POST')[], path: string, permission: Permission, handler: SecuredHandler, maxBodyBytes?: number) =>
+    app.http(name, { methods, route: path, authLevel: 'anonymous', extraInputs: [durableClient], handler: secured(permission, handler, { ...access, ...(maxBodyBytes ? { maxBodyBytes } : {}) }) });
 
   route('registerUpdate', ['POST'], 'updates', 'updates.write', (request) => updates.register(request));
   route('getUpdate', ['GET'], 'updates/{provider}/{name}/{version}', 'updates.read', (request) => updates.get(request));
-  route('createRollout', ['POST'], 'rollouts', 'rollouts.create', withRunner((api, request) => api.create(request)));
+  route('createRollout', ['POST'], 'rollouts', 'rollouts.create', withRunner((api, request) => api.create(request)), maxRolloutBodyBytes);
   route('listRollouts', ['GET'], 'rollouts', 'rollouts.read', withRunner((api, request) => api.list(request)));
   route('getRollout', ['GET'], 'rollouts/{id}', 'rollouts.read', withRunner((api, request) => api.get(request)));
   route('approveRollout', ['POST'], 'rollouts/{id}/approvals', 'rollouts.approve', withRunner((api, request) => api.approve(request)));
