@@ -28,7 +28,8 @@ export async function checkBodySize(request: Pick<HttpRequest, 'headers' | 'body
     if (done) return undefined;
     total += value.byteLength;
     if (total > maxBytes) {
-      await reader.cancel();
+      // Not awaited: cancelling one branch of a tee settles only once the other branch is cancelled too.
+      reader.cancel().catch(() => undefined);
       return tooLarge(maxBytes);
     }
   }
