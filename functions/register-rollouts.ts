@@ -13,7 +13,7 @@ import type { Permission } from '../domain/access/roles';
 import type { PrincipalOptions } from './http/principal';
 import { secured, type SecuredHandler } from './http/secured';
 import { maxRolloutBodyBytes } from './http/request-limits';
-import { updateKey, type UpdateId } from '../domain/updates/update';
+import type { UpdateId } from '../domain/updates/update';
 import { noObservability } from '../domain/observability/observability-port';
 
 const durableClient = df.input.durableClient();
@@ -44,8 +44,8 @@ export type RolloutStarter = (updateId: UpdateId, body: Record<string, unknown>,
 
 export function rolloutStarter(ports: RolloutPorts, now: () => Date = () => new Date()): RolloutStarter {
   return async (updateId, body, caller, context) => {
-    const earlier = (await ports.rollouts.list()).find((r) => r.createdBy === caller && updateKey(r.spec.updateId) === updateKey(updateId));
-    if (earlier) return { rolloutId: earlier.id };
+    const earlier = await ports.rollouts.findCreatedBy(caller, updateId);
+    if (earlier) return { rolloutId: earlier };
     const response = await createRolloutsApi({ ...ports, runner: runnerFor(context), now }).createFromBody({ ...body, updateId }, caller);
     const answer = response.jsonBody as { id?: string; detail?: string } | undefined;
     return response.status === 201 && answer?.id ? { rolloutId: answer.id } : { refused: answer?.detail ?? `status ${response.status}` };
