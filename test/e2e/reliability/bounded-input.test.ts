@@ -48,10 +48,10 @@ test('a 3.5 MB rollout with 170,000 duplicate device ids is refused with 413 pro
 test('20,000 duplicate ids within the size limit are refused with 400 naming target.deviceIds', async () => {
   const response = await stack.api('POST', 'rollouts', rolloutBody({ target: { deviceIds: duplicates(20_000) } }));
   expect(response.status).toBe(400);
-  expect(response.body.errors).toEqual(expect.arrayContaining([
-    { field: 'target.deviceIds', message: 'at most 10,000 device ids' },
-    { field: 'target.deviceIds', message: expect.stringContaining('device ids must be unique: 200 appear more than once') },
-  ]));
+  expect(response.body.errors).toEqual([{ field: 'target.deviceIds', message: 'at most 10,000 device ids' }]);
+  const few = await stack.api('POST', 'rollouts', rolloutBody({ target: { deviceIds: duplicates(300) } }));
+  expect(few.status).toBe(400);
+  expect(few.body.errors).toEqual([{ field: 'target.deviceIds', message: expect.stringContaining('device ids must be unique: 100 appear more than once') }]);
 });
 
 test('paging through GET /api/rollouts by its Link header returns every rollout exactly once', async () => {
