@@ -11,6 +11,7 @@ import { createApprovalCardSender } from '../adapters/teams/approval-card-sender
 import { createLinkMac, minSecretLength, newLinkId } from '../adapters/teams/hmac-link-signer';
 import { LocalInboxNotifier } from '../adapters/teams/local-inbox-notifier';
 import type { TeamsNotifier } from '../adapters/teams/teams-notifier';
+import { bounded } from './http/body-limit';
 import { ConfigError } from './config';
 import { createApprovalLinksApi } from './http/approval-links-api';
 
@@ -45,7 +46,7 @@ export function registerApprovalLinks(wiring: ApprovalLinksWiring): { sendApprov
   });
   const guard = wiring.guard ?? ((handler: HttpHandler) => handler);
   const route = (name: string, method: 'GET' | 'POST', handler: (request: HttpRequest, context: InvocationContext) => Promise<HttpResponseInit>) =>
-    app.http(name, { methods: [method], route: 'approval-links/{token}', authLevel: 'anonymous', extraInputs: [durableClient], handler: guard(handler) });
+    app.http(name, { methods: [method], route: 'approval-links/{token}', authLevel: 'anonymous', extraInputs: [durableClient], handler: guard(bounded(handler)) });
   route('showApprovalLink', 'GET', (request, context) => apiFor(context).show(request));
   route('useApprovalLink', 'POST', (request, context) => apiFor(context).use(request));
 

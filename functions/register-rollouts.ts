@@ -12,7 +12,8 @@ import { createUpdatesApi } from './http/updates-api';
 import type { Permission } from '../domain/access/roles';
 import type { PrincipalOptions } from './http/principal';
 import { secured, type SecuredHandler } from './http/secured';
-import { updateKey, type UpdateId } from '../domain/updates/update';
+import { maxRolloutBodyBytes } from './http/request-limits';
+import type { UpdateId } from '../domain/updates/update';
 import { noObservability } from '../domain/observability/observability-port';
 
 const durableClient = df.input.durableClient();
@@ -43,8 +44,8 @@ export type RolloutStarter = (updateId: UpdateId, body: Record<string, unknown>,
 
 export function rolloutStarter(ports: RolloutPorts, now: () => Date = () => new Date()): RolloutStarter {
   return async (updateId, body, caller, context) => {
-    const earlier = (await ports.rollouts.list()).find((r) => r.createdBy === caller && updateKey(r.spec.updateId) === updateKey(updateId));
-    if (earlier) return { rolloutId: earlier.id };
+    const earlier = await ports.rollouts.findCreatedBy(caller, updateId);
+    if (earlier) return { rolloutId: earlier };
     const response = await createRolloutsApi({ ...ports, runner: runnerFor(context), now }).createFromBody({ ...body, updateId }, caller);
     const answer = response.jsonBody as { id?: string; detail?: string } | undefined;
     return response.status === 201 && answer?.id ? { rolloutId: answer.id } : { refused: answer?.detail ?? `status ${response.status}` };
@@ -95,12 +96,12 @@ export function registerRollouts(ports: RolloutPorts, access: PrincipalOptions =
   const withRunner = (handler: (api: ReturnType<typeof createRolloutsApi>, request: HttpRequest) => Promise<HttpResponseInit>) =>
     (request: HttpRequest, context: InvocationContext) =>
       handler(createRolloutsApi({ ...ports, runner: runnerFor(context), now }), request);
-  const route = (name: string, methods: ('GET' | 'POST')[], path: string, permission: Permission, handler: SecuredHandler) =>
-    app.http(name, { methods, route: path, authLevel: 'anonymous', extraInputs: [durableClient], handler: secured(permission, handler, access) });
+  const route = (name: string, methods: ('GET' | 'POST')[], path: string, permission: Permission, handler: SecuredHandler, maxBodyBytes?: number) =>
+    app.http(name, { methods, route: path, authLevel: 'anonymous', extraInputs: [durableClient], handler: secured(permission, handler, { ...access, ...(maxBodyBytes ? { maxBodyBytes } : {}) }) });
 
   route('registerUpdate', ['POST'], 'updates', 'updates.write', (request) => updates.register(request));
   route('getUpdate', ['GET'], 'updates/{provider}/{name}/{version}', 'updates.read', (request) => updates.get(request));
-  route('createRollout', ['POST'], 'rollouts', 'rollouts.create', withRunner((api, request) => api.create(request)));
+  route('createRollout', ['POST'], 'rollouts', 'rollouts.create', withRunner((api, request) => api.create(request)), maxRolloutBodyBytes);
   route('listRollouts', ['GET'], 'rollouts', 'rollouts.read', withRunner((api, request) => api.list(request)));
   route('getRollout', ['GET'], 'rollouts/{id}', 'rollouts.read', withRunner((api, request) => api.get(request)));
   route('approveRollout', ['POST'], 'rollouts/{id}/approvals', 'rollouts.approve', withRunner((api, request) => api.approve(request)));

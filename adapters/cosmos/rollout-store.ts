@@ -4,7 +4,8 @@
  */
 import type { Container, Database, SqlParameter } from '@azure/cosmos';
 import type { BatchRecord, RolloutRecord } from '../../domain/rollouts/rollout-record';
-import { NotFoundError, RolloutExistsError, type RolloutStore } from '../../domain/rollouts/rollout-store-port';
+import { InvalidContinuationTokenError, NotFoundError, RolloutExistsError, type Page, type PageRequest, type RolloutStore, type RolloutSummary } from '../../domain/rollouts/rollout-store-port';
+import type { UpdateId } from '../../domain/updates/update';
 import type { RolloutStatus } from '../../domain/rollouts/rollout-status';
 import { containers, isCosmosSafeId } from './containers';
 import { cosmosStatus, withoutSystemProperties } from './documents';
@@ -60,6 +61,47 @@ export class CosmosRolloutStore implements RolloutStore {
       .sort((a, b) => compare(a.createdAt, b.createdAt) || compare(a.id, b.id));
   }
 
+  /**
+   * Reads only the page's rows, and of each only what a list shows (no spec: its target may hold 10,000 ids).
+   * The token is Cosmos DB's own continuation, base64url-wrapped so it travels in a URL.
+   */
+  async listPage(filter: { status?: RolloutStatus }, page: PageRequest): Promise<Page<RolloutSummary>> {
+    const parameters: SqlParameter[] = [];
+    let query = `SELECT ${summaryFields} FROM c`;
+    if (filter.status !== undefined) {
+      query += ' WHERE c.status = @status';
+      parameters.push({ name: '@status', value: filter.status });
+    }
+    query += ' ORDER BY c.createdAt';
+    const continuationToken = page.continuationToken === undefined ? undefined : fromUrlToken(page.continuationToken);
+    let response;
+    try {
+      response = await this.rollouts.items
+        .query<SummaryRow>({ query, parameters }, { maxItemCount: page.limit, ...(continuationToken ? { continuationToken } : {}) })
+        .fetchNext();
+    } catch (err) {
+      if (continuationToken !== undefined && cosmosStatus(err) === 400) throw new InvalidContinuationTokenError('continuationToken is not one this list issued');
+      throw err;
+    }
+    const items = response.resources.map(({ updateId, ...row }) => ({ ...withoutSystemProperties(row), spec: { updateId } }));
+    return { items, ...(response.continuationToken ? { continuationToken: Buffer.from(response.continuationToken).toString('base64url') } : {}) };
+  }
+
+  async findCreatedBy(createdBy: string, updateId: UpdateId): Promise<string | undefined> {
+    const { resources } = await this.rollouts.items
+      .query<{ id: string }>({
+        query: 'SELECT TOP 1 c.id FROM c WHERE c.createdBy = @createdBy AND c.spec.updateId.provider = @provider AND c.spec.updateId.name = @name AND c.spec.updateId.version = @version',
+        parameters: [
+          { name: '@createdBy', value: createdBy },
+          { name: '@provider', value: updateId.provider },
+          { name: '@name', value: updateId.name },
+          { name: '@version', value: updateId.version },
+        ],
+      })
+      .fetchNext();
+    return resources[0]?.id;
+  }
+
   update(id: string, change: (current: RolloutRecord) => RolloutRecord): Promise<RolloutRecord> {
     if (!isCosmosSafeId(id)) return Promise.reject(new NotFoundError(`rollout ${id} not found`));
     return readModifyWrite(this.rollouts.item(id, id), `rollout ${id}`, change, (next) => next.id === id, this.maxAttempts);
@@ -108,6 +150,21 @@ export class CosmosRolloutStore implements RolloutStore {
       if (cosmosStatus(err) !== 409) throw err;
     }
   }
+}
+
+type SummaryRow = Omit<RolloutSummary, 'spec'> & { updateId: UpdateId };
+const summaryFields = ['id', 'status', 'reason', 'currentWave', 'createdBy', 'createdAt', 'updatedAt', 'waves', 'approvals', 'approvalStage', 'targetedCount', 'rollbackStartedAt']
+  .map((field) => `c.${field}`).concat('c.spec.updateId AS updateId').join(', ');
+
+/** The SDK's token back from its URL form; anything that is not one is refused before Cosmos DB sees it. */
+function fromUrlToken(token: string): string {
+  const text = /^[A-Za-z0-9_-]+$/.test(token) ? Buffer.from(token, 'base64url').toString('utf8') : '';
+  try {
+    JSON.parse(text);
+  } catch {
+    throw new InvalidContinuationTokenError('continuationToken is not one this list issued');
+  }
+  return text;
 }
 
 function assertSafeId(id: string): void {

@@ -2,6 +2,21 @@
 import type { Update, UpdateId } from '../updates/update';
 import type { BatchRecord, RolloutRecord } from './rollout-record';
 import type { RolloutStatus } from './rollout-status';
+import type { RolloutSpec } from './rollout-spec';
+
+/** A list row: the record without its spec (a target may hold 10,000 ids), bar the update it installs. */
+export type RolloutSummary = Omit<RolloutRecord, 'spec'> & { spec: Pick<RolloutSpec, 'updateId'> };
+
+/** One page of a list; `continuationToken` (opaque) asks for the next, absent on the last page. */
+export interface Page<T> {
+  items: T[];
+  continuationToken?: string;
+}
+
+export interface PageRequest {
+  limit: number;
+  continuationToken?: string;
+}
 
 export interface UpdateStore {
   /** 'created', or 'exists' when an update with the same id is stored already (then nothing changes). */
@@ -14,7 +29,12 @@ export interface RolloutStore {
   /** Throws RolloutExistsError when the id is taken. */
   create(rollout: RolloutRecord): Promise<void>;
   get(id: string): Promise<RolloutRecord | undefined>;
+  /** Whole records of every rollout: for reports only, never per API request. */
   list(filter?: { status?: RolloutStatus }): Promise<RolloutRecord[]>;
+  /** Oldest first, one page of summaries. Throws InvalidContinuationTokenError for a token it did not issue. */
+  listPage(filter: { status?: RolloutStatus }, page: PageRequest): Promise<Page<RolloutSummary>>;
+  /** The id of a rollout `createdBy` made of `updateId`, if any. */
+  findCreatedBy(createdBy: string, updateId: UpdateId): Promise<string | undefined>;
   /** Read-modify-write guarded by the etag; retried on a concurrent change. Throws NotFoundError. */
   update(id: string, change: (current: RolloutRecord) => RolloutRecord): Promise<RolloutRecord>;
   /** Creates each batch unless it exists (idempotent: planning twice keeps the first plan). */
@@ -30,4 +50,8 @@ export class RolloutExistsError extends Error {
 
 export class NotFoundError extends Error {
   override name = 'NotFoundError';
+}
+
+export class InvalidContinuationTokenError extends Error {
+  override name = 'InvalidContinuationTokenError';
 }

@@ -44,7 +44,8 @@ export interface RolloutView {
   approvals: ApprovalDecision[];
 }
 
-export function toRolloutView(record: RolloutRecord): RolloutView {
+/** From a whole record or a list row (which carries only the spec's updateId). */
+export function toRolloutView(record: Omit<RolloutRecord, 'spec'> & { spec: Pick<RolloutRecord['spec'], 'updateId'> }): RolloutView {
   const waves = record.waves.map(toWaveView);
   const sum = (pick: (wave: WaveView) => number) => waves.reduce((total, wave) => total + pick(wave), 0);
   const sent = record.waves.reduce((total, wave) => total + sentCount(wave.counts), 0);

@@ -2,8 +2,26 @@
 import { z } from 'zod';
 import { durationToMs, InvalidDurationError } from '../../domain/duration';
 import { defaultHealthSilenceTimeoutMs } from '../../domain/rollouts/rollout-spec';
+import { requestLimits as limits } from './request-limits';
 
 const nonEmpty = z.string().trim().min(1, 'must not be empty');
+
+/** A list of at most `max` entries, saying so when it is longer. */
+function atMost<T extends z.ZodType>(item: T, max: number, what: string) {
+  return z.array(item).max(max, `at most ${max.toLocaleString('en-US')} ${what}`);
+}
+
+/** Duplicate device ids are refused (not silently dropped): the caller learns their list is not what they think. */
+const deviceIds = atMost(nonEmpty.max(limits.deviceIdLength, `a device id has at most ${limits.deviceIdLength} characters`), limits.deviceIdsPerTarget, 'device ids')
+  .min(1, 'needs at least one device id')
+  .superRefine((ids, ctx) => {
+    const seen = new Set<string>();
+    const duplicates = new Set<string>();
+    for (const id of ids) (seen.has(id) ? duplicates : seen).add(id);
+    if (duplicates.size === 0) return;
+    const listed = [...duplicates].slice(0, 5).join(', ');
+    ctx.addIssue({ code: 'custom', message: `device ids must be unique: ${duplicates.size} appear more than once (${listed}${duplicates.size > 5 ? ', …' : ''})` });
+  });
 
 export const duration = z.string().transform((text, ctx) => {
   try {
@@ -24,18 +42,18 @@ export const updateIdSchema = z.strictObject({
 
 export const updateRequestSchema = z.strictObject({
   updateId: updateIdSchema,
-  compatibility: z.array(z.record(z.string(), nonEmpty)).min(1, 'needs at least one set of device properties'),
-  files: z.array(z.strictObject({
+  compatibility: atMost(z.record(z.string(), nonEmpty), limits.compatibilitySets, 'sets of device properties').min(1, 'needs at least one set of device properties'),
+  files: atMost(z.strictObject({
     fileName: nonEmpty,
     sizeInBytes: z.number().int().nonnegative(),
     hashes: z.strictObject({ sha256: nonEmpty }),
-  })).min(1, 'needs at least one file'),
-  prerequisites: z.array(z.strictObject({ name: nonEmpty, minVersion: nonEmpty.regex(/^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?$/, 'must be a semantic version') })).optional(),
+  }), limits.files, 'files').min(1, 'needs at least one file'),
+  prerequisites: atMost(z.strictObject({ name: nonEmpty, minVersion: nonEmpty.regex(/^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?$/, 'must be a semantic version') }), limits.prerequisites, 'prerequisites').optional(),
 });
 
 const target = z.union([
-  z.strictObject({ query: nonEmpty }),
-  z.strictObject({ deviceIds: z.array(nonEmpty).min(1, 'needs at least one device id') }),
+  z.strictObject({ query: nonEmpty.max(limits.targetQueryLength, `at most ${limits.targetQueryLength} characters`) }),
+  z.strictObject({ deviceIds }),
 ], { error: "must be { query: \"tags.site = 'plant-a'\" } or { deviceIds: [...] }" });
 
 const canary = z.union([
@@ -48,7 +66,7 @@ export const rolloutRequestSchema = z.strictObject({
   target,
   canary: canary.default({ devices: 1 }),
   canarySoak: positiveDuration.default(30 * 60_000),
-  waves: z.array(z.strictObject({ percent: z.number().gt(0).max(100), soak: positiveDuration })).min(1, 'needs at least one wave'),
+  waves: atMost(z.strictObject({ percent: z.number().gt(0).max(100), soak: positiveDuration }), limits.waves, 'waves').min(1, 'needs at least one wave'),
   healthCheckInterval: positiveDuration.default(60_000),
   deviceTimeout: positiveDuration.default(30 * 60_000),
   /** A device that was sending health telemetry and stops for this long counts as silent. */
@@ -60,23 +78,23 @@ export const rolloutRequestSchema = z.strictObject({
   }).default({ percent: 5, minDevices: 10 }),
   approval: z.union([
     z.strictObject({
-      stages: z.array(z.strictObject({
+      stages: atMost(z.strictObject({
         name: nonEmpty,
-        approvers: z.array(nonEmpty).min(1, 'needs at least one approver'),
+        approvers: atMost(nonEmpty, limits.approversPerStage, 'approvers').min(1, 'needs at least one approver'),
         quorum: z.number().int().positive().default(1),
         timeout: positiveDuration,
-      }).refine((s) => s.approvers.some((a) => a.startsWith('group:')) || s.quorum <= new Set(s.approvers.map((a) => a.toLowerCase())).size, { message: 'quorum is larger than the number of distinct approvers', path: ['quorum'] }))
+      }).refine((s) => s.approvers.some((a) => a.startsWith('group:')) || s.quorum <= new Set(s.approvers.map((a) => a.toLowerCase())).size, { message: 'quorum is larger than the number of distinct approvers', path: ['quorum'] }), limits.approvalStages, 'stages')
         .min(1, 'needs at least one stage')
         .refine((stages) => new Set(stages.map((s) => s.name)).size === stages.length, 'stage names must be unique'),
     }),
-    z.strictObject({ approvers: z.array(nonEmpty).min(1, 'needs at least one approver'), timeout: positiveDuration }),
+    z.strictObject({ approvers: atMost(nonEmpty, limits.approversPerStage, 'approvers').min(1, 'needs at least one approver'), timeout: positiveDuration }),
   ], { error: 'must be { stages: [{ name, approvers, quorum, timeout }] } or { approvers: [...], timeout }' }).optional(),
-  maintenanceWindows: z.array(z.strictObject({
+  maintenanceWindows: atMost(z.strictObject({
     site: nonEmpty.optional(),
     cron: nonEmpty,
     timeZone: nonEmpty,
     duration: positiveDuration,
-  })).optional(),
+  }), limits.maintenanceWindows, 'maintenance windows').optional(),
   maxDevicesPerSecond: z.number().positive().optional(),
   /** Cohort analysis: updated devices against not-yet-updated ones of the same sites and models, per health check. */
   analysis: z.strictObject({

@@ -7,7 +7,7 @@ import type { RolloutRecord } from '../../domain/rollouts/rollout-record';
 import type { ApprovalPolicy, RolloutSpec } from '../../domain/rollouts/rollout-spec';
 import { checkApprover } from '../../domain/rollouts/approval-rules';
 import { finalRolloutStatuses, type RolloutStatus } from '../../domain/rollouts/rollout-status';
-import type { RolloutStore, UpdateStore } from '../../domain/rollouts/rollout-store-port';
+import { InvalidContinuationTokenError, type RolloutStore, type UpdateStore } from '../../domain/rollouts/rollout-store-port';
 import { toRolloutView } from '../../domain/rollouts/rollout-view';
 import { validateWaveSpecs } from '../../domain/rollouts/wave-planner';
 import { isCompatible } from '../../domain/updates/update';
@@ -18,6 +18,7 @@ import { eventNames, type ControlAction } from '../../orchestrations/contracts';
 import { callerName } from './caller';
 import { principalFromHeaders } from './principal';
 import type { RecordLifecycle } from '../../activities/lifecycle';
+import { pagedResponse, pageQuery } from './paging';
 import { problem, readJson, validationProblem } from './problem';
 import { approvalRequestSchema, rolloutRequestSchema, type RolloutRequest } from './request-schemas';
 
@@ -205,13 +206,21 @@ export function createRolloutsApi(deps: { rollouts: RolloutStore; updates: Updat
       return 'spec' in rollout ? { status: 200, jsonBody: { ...toRolloutView(rollout), spec: rollout.spec } } : rollout;
     },
 
+    /** One page, oldest first (see paging.ts). */
     async list(request: HttpRequest): Promise<HttpResponseInit> {
       const status = request.query.get('status') ?? undefined;
       if (status !== undefined && !allStatuses.includes(status as RolloutStatus)) {
         return problem(400, 'Invalid request', `status must be one of ${allStatuses.join(', ')}.`, [{ field: 'status', message: 'unknown status' }]);
       }
-      const rollouts = await deps.rollouts.list(status ? { status: status as RolloutStatus } : undefined);
-      return { status: 200, jsonBody: rollouts.map(toRolloutView) };
+      const paging = pageQuery.safeParse({ limit: request.query.get('limit') ?? undefined, continuationToken: request.query.get('continuationToken') ?? undefined });
+      if (!paging.success) return validationProblem(paging.error);
+      try {
+        const page = await deps.rollouts.listPage(status ? { status: status as RolloutStatus } : {}, paging.data);
+        return pagedResponse(request, { ...page, items: page.items.map(toRolloutView) });
+      } catch (err) {
+        if (err instanceof InvalidContinuationTokenError) return problem(400, 'Invalid request', err.message, [{ field: 'continuationToken', message: 'not issued by this list' }]);
+        throw err;
+      }
     },
 
     async approve(request: HttpRequest): Promise<HttpResponseInit> {

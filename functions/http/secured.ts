@@ -1,13 +1,24 @@
-/** Every endpoint declares the permission it needs; the App Service principal's roles must grant it (401/403 otherwise). */
+/**
+ * Every endpoint declares the permission it needs; the App Service principal's roles must grant it (401/403
+ * otherwise). Its body is held to a size limit here too, so no route parses more than it allows (413 otherwise).
+ */
 import type { HttpHandler, HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import type { Permission } from '../../domain/access/roles';
+import { checkBodySize, defaultMaxBodyBytes } from './body-limit';
 import { authorizeRequest, type PrincipalOptions } from './principal';
 
 export type SecuredHandler = (request: HttpRequest, context: InvocationContext) => Promise<HttpResponseInit>;
 
-export function secured(permission: Permission, handler: SecuredHandler, options: PrincipalOptions = {}): HttpHandler {
+export interface SecuredOptions extends PrincipalOptions {
+  /** The largest body the route accepts (default 256 KB). */
+  maxBodyBytes?: number;
+}
+
+export function secured(permission: Permission, handler: SecuredHandler, options: SecuredOptions = {}): HttpHandler {
   return async (request, context) => {
     const auth = authorizeRequest(request, permission, options);
-    return auth.ok ? handler(request, context) : auth.response;
+    if (!auth.ok) return auth.response;
+    const oversize = await checkBodySize(request, options.maxBodyBytes ?? defaultMaxBodyBytes);
+    return oversize ?? handler(request, context);
   };
 }

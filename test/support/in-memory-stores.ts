@@ -36,6 +36,17 @@ export class InMemoryRolloutStore implements RolloutStore {
   async list() {
     return [...this.rollouts.values()].map(copy);
   }
+  /** Offsets as tokens: enough for a unit test. */
+  async listPage(filter: { status?: string }, page: { limit: number; continuationToken?: string }) {
+    const all = [...this.rollouts.values()].filter((r) => filter.status === undefined || r.status === filter.status)
+      .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
+    const start = Number(page.continuationToken ?? 0);
+    const end = start + page.limit;
+    return { items: all.slice(start, end).map(copy), ...(end < all.length ? { continuationToken: String(end) } : {}) };
+  }
+  async findCreatedBy(createdBy: string, updateId: { provider: string; name: string; version: string }) {
+    return [...this.rollouts.values()].find((r) => r.createdBy === createdBy && JSON.stringify(r.spec.updateId) === JSON.stringify(updateId))?.id;
+  }
   async update(id: string, change: (r: RolloutRecord) => RolloutRecord) {
     const current = this.rollouts.get(id);
     if (!current) throw new NotFoundError(id);

@@ -127,6 +127,6 @@ it("an import rule's automatic rollout starts a rollout of every imported versio
   const rolloutId = /automatic rollout (ro-[0-9a-f-]+)/.exec(record.reason)![1];
   const { body: rollout } = await stack.api('GET', `rollouts/${rolloutId}`);
   expect(rollout).toMatchObject({ createdBy: 'import-rule:auto', updateId: { name: 'auto-controller', version: '5.0.0' }, counts: { targeted: 120 } });
-  const all = (await stack.api('GET', 'rollouts')).body.filter((r: any) => r.updateId.name === 'auto-controller');
+  const all = (await stack.api('GET', 'rollouts')).body.items.filter((r: any) => r.updateId.name === 'auto-controller');
   expect(all).toHaveLength(1);
 });

@@ -38,7 +38,7 @@ it('sequences on request: the prerequisite goes first to the devices lacking it,
   expect(status).toBe(201);
   const done = await waitForRollout(stack, body.id, ['Completed', 'RolledBack', 'Failed', 'Cancelled'], 90000);
   expect(done.status).toBe('Completed');
-  const prerequisite = (await stack.api('GET', 'rollouts')).body.find((r: any) => r.updateId.name === 'bootloader');
+  const prerequisite = (await stack.api('GET', 'rollouts')).body.items.find((r: any) => r.updateId.name === 'bootloader');
   expect(prerequisite).toMatchObject({ status: 'Completed', updateId: { version: '1.2.0' }, counts: { targeted: 20 } });
   for (const id of ['old-0', 'old-19', 'new-0']) {
     const device = (await stack.api('GET', `devices/${id}`)).body;
