@@ -27,9 +27,17 @@ export interface LocalStack {
 const running = new Set<ChildProcess>();
 process.on('exit', () => running.forEach((child) => child.kill('SIGKILL')));
 
-/** Writes a fleet profile to a temp file and returns its path. */
+const profileDirs = new Set<string>();
+/** Jest evaluates this module once per test file: the profiles a file wrote go when that file is done. */
+afterAll(() => {
+  for (const dir of profileDirs) fs.rmSync(dir, { recursive: true, force: true });
+  profileDirs.clear();
+});
+
+/** Writes a fleet profile to a temp file (removed after the test file) and returns its path. */
 export function writeProfile(profile: unknown): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fleet-'));
+  profileDirs.add(dir);
   const file = path.join(dir, 'profile.json');
   fs.writeFileSync(file, JSON.stringify(profile));
   return file;
