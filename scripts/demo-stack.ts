@@ -8,7 +8,8 @@ import path from 'node:path';
 
 const READY = /OTA update service running: (http:\/\/127\.0\.0\.1:\d+)\/api\/health/;
 const readyWithinMs = 90000;
-const stopWithinMs = 15000;
+/** start-local itself exits within 7 s of a signal, busy or not; past this, its process group is killed. */
+const stopWithinMs = 10000;
 
 export interface DemoApi {
   url: string;

@@ -11,7 +11,6 @@
  */
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { BlobServiceClient } from '@azure/storage-blob';
@@ -24,6 +23,7 @@ import { ensureLocalKeys } from '../adapters/signing/local-keys';
 import { demoUpdateId, registerDemoUpdate } from './demo-update';
 import { findRepoRoot, readLocalSettings } from './local-settings';
 import { provisionLocal, provisionLocalBlobs } from './provision-local';
+import { useStackTempDir } from './stack-temp';
 
 interface Options {
   port: number;
@@ -36,7 +36,29 @@ interface Options {
   iothubQuotaShare?: number;
 }
 
-type Stop = () => Promise<void>;
+interface Stop {
+  what: string;
+  stop: () => Promise<void>;
+}
+
+/** Each stop step gets this long before the next one starts; a busy host must not hold the rest up. */
+const STEP_TIMEOUT_MS = 2_500;
+/** Past this after a signal, the process exits regardless (Azurite is killed and temp folders removed on exit). */
+const SHUTDOWN_DEADLINE_MS = 7_000;
+
+/** Resolves when `stop` has finished or after `ms`, whichever comes first, saying which. */
+async function bounded(step: Stop, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<'timeout'>((resolve) => { timer = setTimeout(() => resolve('timeout'), ms); });
+  try {
+    const outcome = await Promise.race([step.stop().then(() => 'stopped' as const), timedOut]);
+    if (outcome === 'timeout') console.error(`stopping ${step.what}: still busy after ${ms} ms, going on`);
+  } catch (err) {
+    console.error(`stopping ${step.what} failed:`, err);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 /** A random link-signing secret, kept under <data>/keys when there is a data folder. */
 function localLinkSecret(dataDir: string | undefined): string {
@@ -117,12 +139,12 @@ async function main(): Promise<void> {
 
   const repoRoot = findRepoRoot();
   const dataDir = options.data === undefined ? undefined : path.resolve(options.data);
+  // Without --data everything goes in one temp folder, removed on exit.
+  const tempDir = dataDir === undefined ? useStackTempDir() : undefined;
   // Stopped newest first: the host before the stand-ins it talks to.
   const running: Stop[] = [];
   const stopAll = async (): Promise<void> => {
-    for (const stop of running.splice(0).reverse()) {
-      await stop().catch((err: unknown) => console.error('stop failed:', err));
-    }
+    for (const step of running.splice(0).reverse()) await bounded(step, STEP_TIMEOUT_MS);
   };
   // Handlers go in before anything starts, so a signal during start-up still stops what has started.
   let stopping = false;
@@ -131,6 +153,11 @@ async function main(): Promise<void> {
   const shutdown = (): void => {
     if (stopping) return; // a second Ctrl-C does not cut the shutdown short
     stopping = true;
+    // Whatever hangs, the stack is gone within a few seconds, so the next start finds its ports free.
+    setTimeout(() => {
+      console.error(`not stopped within ${SHUTDOWN_DEADLINE_MS} ms of the signal: exiting anyway`);
+      process.exit(1);
+    }, SHUTDOWN_DEADLINE_MS).unref();
     if (started) stopAndExit(); // during start-up, start-up itself stops at its next step
   };
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, shutdown);
@@ -141,9 +168,8 @@ async function main(): Promise<void> {
       startAzurite({ location: dataDir && path.join(dataDir, 'azurite') }),
       startCosmos({ dataDir: dataDir && path.join(dataDir, 'cosmos') }),
     ]);
-    for (const started of [azuriteStart, cosmosStart]) {
-      if (started.status === 'fulfilled') running.push(started.value.stop);
-    }
+    if (azuriteStart.status === 'fulfilled') running.push({ what: 'Azurite', stop: azuriteStart.value.stop });
+    if (cosmosStart.status === 'fulfilled') running.push({ what: 'the Cosmos stand-in', stop: cosmosStart.value.stop });
     if (stopping) return stopAndExit();
     if (azuriteStart.status === 'rejected') throw azuriteStart.reason;
     if (cosmosStart.status === 'rejected') throw cosmosStart.reason;
@@ -152,7 +178,7 @@ async function main(): Promise<void> {
 
     const localSettings = readLocalSettings(repoRoot);
     // Local signing keys (an offline root and a certified signing key), made on first start; virtual devices trust the root.
-    const keyDir = dataDir ? path.join(dataDir, 'keys') : fs.mkdtempSync(path.join(os.tmpdir(), 'ota-keys-'));
+    const keyDir = path.join(dataDir ?? tempDir!, 'keys');
     // The hub follows the host's clock once the host runs (virtual devices and quotas then keep its pace).
     const hostClock: { now?: () => number } = {};
     const iotHub = await startLocalIotHub({
@@ -167,7 +193,7 @@ async function main(): Promise<void> {
       // Device-to-cloud messages go to the event hub the app's telemetry trigger reads (delivered once the host runs).
       eventHubCompatibleName: localSettings.IOTHUB_EVENTS_NAME || 'iothub',
     });
-    running.push(() => iotHub.stop());
+    running.push({ what: 'the local IoT Hub', stop: () => iotHub.stop() });
     if (stopping) return stopAndExit();
     // What a device must trust to verify packages (the local root key), beside iothub.json: the reference agent
     // (`npm run agent -- --hub <iothub.json>`) reads it from there.
@@ -196,7 +222,7 @@ async function main(): Promise<void> {
       // Approval links are signed with a key made for this run (with --data: kept, so links survive a restart).
       APPROVAL_LINK_SECRET: localLinkSecret(dataDir),
       // Enterprise events locally: a JSON-lines log instead of an Event Grid topic.
-      EVENTS_LOG_FILE: path.join(dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'ota-events-')), 'events.jsonl'),
+      EVENTS_LOG_FILE: path.join(dataDir ?? tempDir!, 'events.jsonl'),
       // Application Insights when this process has a connection string (empty: no telemetry).
       APPLICATIONINSIGHTS_CONNECTION_STRING: process.env.APPLICATIONINSIGHTS_CONNECTION_STRING ?? localSettings.APPLICATIONINSIGHTS_CONNECTION_STRING ?? '',
     };
@@ -213,11 +239,11 @@ async function main(): Promise<void> {
       settings,
       clock: { scale: options.timeScale, autoSkip: options.timeSkip },
     });
-    running.push(() => host.stop());
+    running.push({ what: 'the Functions host', stop: () => host.stop() });
     hostClock.now = () => host.now();
     // Stops delivering before the host goes (stopped newest first): no post hits a host that is shutting down.
     iotHub.setEventsEndpoint(`${host.url}/admin/eventhubs/${encodeURIComponent(iotHub.eventHubCompatibleName)}`);
-    running.push(async () => iotHub.setEventsEndpoint(undefined));
+    running.push({ what: 'event delivery', stop: async () => iotHub.setEventsEndpoint(undefined) });
     started = true;
     if (stopping) return stopAndExit();
 

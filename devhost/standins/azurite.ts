@@ -27,7 +27,8 @@ const ACCOUNT = 'devstoreaccount1';
 const ACCOUNT_KEY = 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
 
 const READY_TIMEOUT_MS = 15_000;
-const STOP_TIMEOUT_MS = 5_000;
+/** SIGTERM, then SIGKILL: a stack stopping under load must not wait long for its blob store. */
+const STOP_TIMEOUT_MS = 2_000;
 const LISTENING = /listens on https?:\/\/[^\s:]+:(\d+)/;
 
 export async function startAzurite(opts: AzuriteOptions = {}): Promise<RunningAzurite> {
@@ -71,8 +72,9 @@ export async function startAzurite(opts: AzuriteOptions = {}): Promise<RunningAz
     connectionString:
       `DefaultEndpointsProtocol=http;AccountName=${ACCOUNT};AccountKey=${ACCOUNT_KEY};BlobEndpoint=${blobEndpoint};`,
     async stop() {
-      process.off('exit', killOnExit);
+      // Removed only once it is gone: if the parent exits while waiting, the child is still killed.
       await terminate(child);
+      process.off('exit', killOnExit);
     },
   };
 }

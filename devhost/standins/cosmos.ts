@@ -1,138 +1,83 @@
 /**
- * @vercel/cosmosdb-server in this process: the local stand-in for Cosmos DB. Its data lives in memory; with a
- * `dataDir` every write is also journaled to disk (cosmos-journal.ts) and restored on the next start.
- *
- * It is served over plain HTTP. Its HTTPS mode uses a bundled, expired self-signed certificate that a client
- * can only accept by turning certificate checks off, which the app must never do. Over HTTP the real
- * @azure/cosmos client needs one setting, which is harmless against real (single-region, serverless) Cosmos:
- *
- *   new CosmosClient({ endpoint, key, connectionPolicy: { enableEndpointDiscovery: false } })
- *
- * Why: the server's account document advertises `https://` region endpoints; with discovery on, the client
- * switches to them and fails the TLS handshake against this HTTP server.
+ * The local stand-in for Cosmos DB (@vercel/cosmosdb-server, see cosmos-server.ts), run in a worker thread: its
+ * queries are CPU-bound and synchronous, and in the starting process's own event loop one heavy query would stall
+ * everything else there (the Functions host, /api/health). A worker thread dies with its process, kill -9 included,
+ * so the stand-in never outlives what started it; every write is on disk before it is answered (cosmos-journal.ts),
+ * so ending the thread abruptly loses nothing that a client was told had succeeded.
  */
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { createHttpServer } from '@vercel/cosmosdb-server';
-import { openJournal, type Journal, type Json, type StoredState } from './cosmos-journal';
-import { journalWrites } from './cosmos-writes';
+import path from 'node:path';
+import type { Worker } from 'node:worker_threads';
+import type { CosmosOptions } from './cosmos-server';
+import type { FromCosmosWorker, ToCosmosWorker } from './cosmos-worker';
+import { startWorker } from './worker-script';
+
+export type { CosmosOptions } from './cosmos-server';
 
 export interface RunningCosmos {
   /** e.g. http://127.0.0.1:41235/ */
   endpoint: string;
   /** Any base64 key is accepted; this is the Cosmos emulator's published development key. */
   key: string;
+  /** Closes the server (its connections too) within a few seconds; a stand-in that does not stop is terminated. */
   stop(): Promise<void>;
 }
 
 const EMULATOR_KEY = 'C2y6yDjf5/R+ob0N8A7Cgv30VRDJIWEHLM+4QDU5DE2nQ9nDuVTqobD4b8mGGyPMbIZnqyMsEcaGQy67XIw/Jw==';
-
-export interface CosmosOptions {
-  /** Keep the data in this folder (created if missing) across restarts, crashes included. */
-  dataDir?: string;
-}
+/** Restoring a large data folder takes a while; a stand-in that never reports is a failed start. */
+const START_TIMEOUT_MS = 60_000;
+/** An orderly stop only closes sockets and the journal; a thread busy in a query past this is terminated. */
+const STOP_TIMEOUT_MS = 2_000;
 
 export async function startCosmos(options: CosmosOptions = {}): Promise<RunningCosmos> {
-  // Read (and compacted) before anything listens, so a bad journal fails the start.
-  const saved = options.dataDir === undefined ? undefined : openJournal(options.dataDir);
-  const server = createHttpServer();
-  // Until the saved data is back in the server, writes are not journaled: they are the saved data.
-  let journal: Journal | undefined;
-  if (saved) journalWrites(server, () => journal);
-  try {
-    await listen(server);
-  } catch (err) {
-    saved?.journal.close();
-    throw err;
-  }
-  const { port } = server.address() as AddressInfo;
-  const endpoint = `http://127.0.0.1:${port}/`;
-  if (saved) {
-    try {
-      await restore(endpoint, saved.state);
-    } catch (err) {
-      await close(server);
-      saved.journal.close();
-      throw err;
-    }
-    journal = saved.journal;
-  }
+  const worker = startWorker(path.join(__dirname, 'cosmos-worker'), { ...options }, { name: 'cosmos-standin' });
+  const endpoint = await listening(worker);
+  // Like any listening server, the running stand-in keeps its process alive until stop().
+  let stopping: Promise<void> | undefined;
   return {
     endpoint,
     key: EMULATOR_KEY,
-    stop: async () => {
-      await close(server);
-      journal?.close();
-    },
+    stop: () => (stopping ??= stop(worker)),
   };
 }
 
-/** Batches of documents sent at once on restore: fewer round trips, bounded request size. */
-const RESTORE_BATCH = { documents: 100, bytes: 4 << 20 };
-
-/** Puts the saved data into the freshly started (empty) server through its own HTTP API. */
-async function restore(endpoint: string, state: StoredState): Promise<void> {
-  for (const [db, database] of state) {
-    await send(endpoint, '/dbs', database.body);
-    const colls = `/dbs/${encodeURIComponent(db)}/colls`;
-    for (const [coll, collection] of database.collections) {
-      await send(endpoint, colls, collection.body);
-      const base = `${colls}/${encodeURIComponent(coll)}`;
-      for (const udf of collection.udfs.values()) await send(endpoint, `${base}/udfs`, udf);
-      for (const documents of inBatches(collection.documents.values())) {
-        // One bulk request per batch of documents; the server answers for each.
-        const results = await send(endpoint, `${base}/docs`, documents.map((resourceBody) => ({ operationType: 'Create', resourceBody })), {
-          'x-ms-cosmos-is-batch-request': 'true',
-        });
-        const failed = Array.isArray(results) ? results.find((r: { statusCode?: number }) => r.statusCode !== 201) : results;
-        if (failed !== undefined) throw new Error(`cosmos stand-in: restoring ${db}/${coll} failed: ${JSON.stringify(failed)}`);
-      }
-    }
-  }
-}
-
-function* inBatches(documents: Iterable<Json>): Generator<Json[]> {
-  let batch: Json[] = [];
-  let bytes = 0;
-  for (const document of documents) {
-    const size = JSON.stringify(document).length;
-    if (batch.length > 0 && (batch.length >= RESTORE_BATCH.documents || bytes + size > RESTORE_BATCH.bytes)) {
-      yield batch;
-      batch = [];
-      bytes = 0;
-    }
-    batch.push(document);
-    bytes += size;
-  }
-  if (batch.length > 0) yield batch;
-}
-
-async function send(endpoint: string, path: string, body: unknown, headers: Record<string, string> = {}): Promise<unknown> {
-  const res = await fetch(new URL(path, endpoint), {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
-    body: JSON.stringify(body),
-  });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`cosmos stand-in: restoring ${path} failed: ${res.status} ${text}`);
-  return JSON.parse(text) as unknown;
-}
-
-function listen(server: Server): Promise<void> {
+function listening(worker: Worker): Promise<string> {
   return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
+    const timer = setTimeout(() => fail(new Error(`cosmos stand-in: not listening within ${START_TIMEOUT_MS} ms`)), START_TIMEOUT_MS);
+    const onMessage = (message: FromCosmosWorker): void => {
+      if (message.type === 'listening') done(() => resolve(message.endpoint));
+      else if (message.type === 'failed') fail(new Error(message.message));
+    };
+    const onError = (err: Error): void => fail(err);
+    const onExit = (code: number): void => fail(new Error(`cosmos stand-in: its thread exited (code ${code}) before listening`));
+    function done(settle: () => void): void {
+      clearTimeout(timer);
+      worker.off('message', onMessage).off('error', onError).off('exit', onExit);
+      settle();
+    }
+    function fail(err: Error): void {
+      done(() => reject(err));
+      void worker.terminate();
+    }
+    worker.on('message', onMessage).on('error', onError).on('exit', onExit);
+  });
+}
+
+async function stop(worker: Worker): Promise<void> {
+  const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+  const stopped = new Promise<string | undefined>((resolve) => {
+    worker.on('message', (message: FromCosmosWorker) => {
+      if (message.type === 'stopped') resolve(message.error);
     });
   });
-}
-
-function close(server: Server): Promise<void> {
-  if (!server.listening) return Promise.resolve();
-  return new Promise((resolve, reject) => {
-    server.close((err) => (err ? reject(err) : resolve()));
-    // Clients keep idle keep-alive sockets; without this, close() waits for them to time out.
-    server.closeAllConnections();
-  });
+  worker.postMessage({ type: 'stop' } satisfies ToCosmosWorker);
+  let timer: NodeJS.Timeout | undefined;
+  const outcome = await Promise.race([
+    stopped.then((error) => ({ error })),
+    exited.then(() => ({ error: undefined })),
+    new Promise<'timeout'>((resolve) => { timer = setTimeout(() => resolve('timeout'), STOP_TIMEOUT_MS); }),
+  ]);
+  clearTimeout(timer);
+  await worker.terminate();
+  if (outcome === 'timeout') console.error(`cosmos stand-in: did not stop within ${STOP_TIMEOUT_MS} ms; terminated`);
+  else if (outcome.error !== undefined) throw new Error(`cosmos stand-in: stopping failed: ${outcome.error}`);
 }

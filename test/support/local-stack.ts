@@ -21,21 +21,36 @@ export interface LocalStack {
   commandsOf(deviceId: string): Promise<string[]>;
   advanceClock(by: string): Promise<void>;
   kill9(): Promise<void>;
+  /**
+   * Sends `signal` to start-local alone (as `kill` would) and resolves with how it exited and how long that took;
+   * after `withinMs` it rejects, and its process group is killed.
+   */
+  signal(signal: NodeJS.Signals, withinMs: number): Promise<{ code: number | null; signal: NodeJS.Signals | null; ms: number }>;
   stop(): Promise<void>;
 }
 
 const running = new Set<ChildProcess>();
 process.on('exit', () => running.forEach((child) => child.kill('SIGKILL')));
 
-/** Writes a fleet profile to a temp file and returns its path. */
+const profileDirs = new Set<string>();
+/** Jest evaluates this module once per test file: the profiles a file wrote go when that file is done. */
+afterAll(() => {
+  for (const dir of profileDirs) fs.rmSync(dir, { recursive: true, force: true });
+  profileDirs.clear();
+});
+
+/** Writes a fleet profile to a temp file (removed after the test file) and returns its path. */
 export function writeProfile(profile: unknown): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fleet-'));
+  profileDirs.add(dir);
   const file = path.join(dir, 'profile.json');
   fs.writeFileSync(file, JSON.stringify(profile));
   return file;
 }
 
 export interface LocalStackOptions {
+  /** The Functions host's port (default 0: any free one). */
+  port?: number;
   fleet?: string;
   dataDir?: string;
   timeSkip?: boolean;
@@ -49,7 +64,7 @@ export interface LocalStackOptions {
 }
 
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
-  const args = [path.join(repoRoot, 'dist/scripts/start-local.js'), '--port', '0'];
+  const args = [path.join(repoRoot, 'dist/scripts/start-local.js'), '--port', String(options.port ?? 0)];
   args.push('--iothub-sku', options.iothubSku ?? 'S3', '--iothub-units', String(options.iothubUnits ?? 10));
   if (options.fleet) args.push('--fleet', options.fleet);
   if (options.dataDir) args.push('--data', options.dataDir);
@@ -58,7 +73,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const child = spawn(process.execPath, args, { cwd: repoRoot, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   running.add(child);
   let log = '';
-  const exited = new Promise<void>((resolve) => child.once('exit', () => { running.delete(child); resolve(); }));
+  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => { running.delete(child); resolve({ code, signal }); }));
+  const exited = exit.then(() => undefined);
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`local stack did not start:\n${log}`)), 30000);
     const onData = (chunk: Buffer) => {
@@ -114,6 +131,25 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       hub = undefined;
       killGroup('SIGKILL'); // the whole group: start-local, Azurite; as a crash of the machine would
       await exited;
+    },
+    async signal(signal, withinMs) {
+      hub?.close();
+      hub = undefined;
+      const sentAt = Date.now();
+      child.kill(signal);
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => {
+          killGroup('SIGKILL');
+          reject(new Error(`start-local still running ${withinMs} ms after ${signal}:\n${log.split('\n').slice(-20).join('\n')}`));
+        }, withinMs);
+      });
+      try {
+        const how = await Promise.race([exit, late]);
+        return { ...how, ms: Date.now() - sentAt };
+      } finally {
+        clearTimeout(timer);
+      }
     },
     async stop() {
       hub?.close();
