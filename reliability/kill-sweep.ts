@@ -32,8 +32,10 @@ function phaseOf(rollout: Json): string {
 
 class Sweep {
   stack!: Stack;
-  readonly points: KillPoint[] = [];
-  constructor(readonly scenario: string, readonly profile: string, readonly dataDir: string) {}
+  constructor(readonly scenario: string, readonly profile: string, readonly dataDir: string, readonly points: KillPoint[]) {}
+
+  /** Whether restarts run with time-skipping (off while an approval is pending: skipping would expire it). */
+  timeSkip = false;
 
   async start(): Promise<void> {
     this.stack = await startStack({ fleet: this.profile, dataDir: this.dataDir });
@@ -45,7 +47,7 @@ class Sweep {
     const violations: Violation[] = [];
     let survived = true;
     try {
-      this.stack = await startStack({ fleet: this.profile, dataDir: this.dataDir });
+      this.stack = await startStack({ fleet: this.profile, dataDir: this.dataDir, timeSkip: this.timeSkip });
       violations.push(...await auditIntact(this.stack), ...await commandsAtMostOnce(this.stack, ids));
     } catch (err) {
       survived = false;
@@ -56,16 +58,27 @@ class Sweep {
     console.log(`  kill -9 #${this.points.length} ${this.scenario} at ${phase}: ${survived ? 'survived' : `FAILED ${JSON.stringify(violations).slice(0, 400)}`}`);
   }
 
-  /** Steps the durable clock by `step`, killing after a varying real delay each time, until the rollout is final. */
-  async stepToEnd(rolloutId: string, step: string, maxKills: number): Promise<Json> {
-    for (let i = 0; i < maxKills; i++) {
-      await this.stack.advanceClock(step);
-      await sleep(150 + ((i * 211) % 600));
+  /**
+   * With time-skipping on, kills the stack each time the rollout shows a phase not killed in before (after a varying
+   * delay of 0–450 ms), so the kills spread over every wave's dispatch and soak, the roll back and its verification.
+   */
+  async killAtEachPhase(rolloutId: string, maxKills: number): Promise<Json> {
+    this.timeSkip = true;
+    await this.stack.setTimeSkip(true);
+    const killedIn = new Set<string>();
+    for (let kills = 0, polls = 0; polls < 3000; polls++) {
       const rollout = (await this.stack.api('GET', `rollouts/${rolloutId}`)).body;
       if (finalStatuses.includes(rollout?.status)) return rollout;
-      await this.killAt(phaseOf(rollout));
+      const phase = phaseOf(rollout);
+      if (kills < maxKills && !killedIn.has(phase)) {
+        killedIn.add(phase);
+        kills++;
+        await sleep((kills * 150) % 450);
+        await this.killAt(phase);
+      } else {
+        await sleep(100);
+      }
     }
-    await this.stack.setTimeSkip(true);
     return waitForStatus(this.stack, rolloutId, finalStatuses, 180_000);
   }
 }
@@ -92,9 +105,9 @@ let current: Sweep | undefined;
 const sweepStackOf = (fallback: Stack): Stack => current?.stack ?? fallback;
 
 /** Import by upload + event, approval, canary and three waves: expected Completed, every device on 2.0.0 with one command. */
-async function importApproveComplete(): Promise<{ points: KillPoint[]; scenario: KillSweepFigures['scenarios'][number] }> {
+async function importApproveComplete(points: KillPoint[]): Promise<KillSweepFigures['scenarios'][number]> {
   const temp = tempDir('ota-rel-kill-');
-  const sweep = new Sweep('import+approval+waves', writeProfile(temp.dir, fleet(devices)), `${temp.dir}/data`);
+  const sweep = new Sweep('import+approval+waves', writeProfile(temp.dir, fleet(devices)), `${temp.dir}/data`, points);
   current = sweep;
   try {
     await sweep.start();
@@ -122,7 +135,12 @@ async function importApproveComplete(): Promise<{ points: KillPoint[]; scenario:
     const list = Array.isArray(records) ? records : records?.items ?? [];
     const sameEvent = list.filter((r: Json) => r?.eventId === upload.eventId || r?.id === upload.eventId).length;
     if (sameEvent !== 1) importProblems.push({ check: 'import', detail: `${sameEvent} import records for ${upload.eventId}` });
-    if (importProblems.length) sweep.points.push({ scenario: sweep.scenario, phase: 'import: after redelivery', survived: false, violations: importProblems });
+    if (importProblems.length) {
+      sweep.points.push({ scenario: sweep.scenario, phase: 'import: after redelivery', survived: false, violations: importProblems });
+      console.log(`  import after the kills: ${JSON.stringify(importProblems)}`);
+      // The rollout part of the scenario still runs, on an update registered through the API.
+      await registerUpdate(sweep.stack);
+    }
 
     const created = await sweep.stack.api('POST', 'rollouts', rolloutBody({ approval: { approvers: [approver], timeout: 'PT24H' } }));
     if (created.status !== 201) throw new Error(`create rollout: ${created.status} ${JSON.stringify(created.body)}`);
@@ -134,12 +152,12 @@ async function importApproveComplete(): Promise<{ points: KillPoint[]; scenario:
     await sweep.killAt('approval: approved (202)');
     await sleep(400);
     await sweep.killAt(`approval: +400 ms, ${phaseOf((await sweep.stack.api('GET', `rollouts/${id}`)).body)}`);
-    const done = await sweep.stepToEnd(id, 'PT10M', 12);
+    const done = await sweep.killAtEachPhase(id, 14);
     const problems = [
       ...(done.status === 'Completed' ? [] : [`status ${done.status} (${done.reason ?? ''})`]),
       ...(await commandCounts(sweep.stack, ids, () => 1)).map((v) => v.detail).slice(0, 5),
     ];
-    return { points: sweep.points, scenario: { name: sweep.scenario, expected: 'Completed, 1 command per device', reached: done.status, ok: problems.length === 0, detail: problems.join('; ') } };
+    return { name: sweep.scenario, expected: 'Completed, 1 command per device', reached: done.status, ok: problems.length === 0, detail: problems.join('; ') };
   } finally {
     current = undefined;
     await sweep.stack?.stop().catch(() => undefined);
@@ -147,20 +165,22 @@ async function importApproveComplete(): Promise<{ points: KillPoint[]; scenario:
   }
 }
 
+/** The import's final record (status and reason), or what it still says after 60 s. */
 async function waitForImport(stack: Stack, eventId: string): Promise<string> {
+  let last: Json;
   for (let i = 0; i < 600; i++) {
-    const { body } = await stack.api('GET', `imports/${eventId}`);
-    if (body?.status && body.status !== 'Importing') return body.status;
+    last = (await stack.api('GET', `imports/${eventId}`)).body;
+    if (last?.status && last.status !== 'Importing') return last.status === 'Imported' ? 'Imported' : JSON.stringify(last).slice(0, 400);
     await sleep(100);
   }
-  return 'still Importing after 60 s';
+  return `still ${JSON.stringify(last).slice(0, 300)} after 60 s`;
 }
 
 /** 15 % of updated devices unhealthy: crosses the threshold in wave 3, rolls back and verifies every device on 1.0.0. */
-async function rollBackAndVerify(): Promise<{ points: KillPoint[]; scenario: KillSweepFigures['scenarios'][number] }> {
+async function rollBackAndVerify(points: KillPoint[]): Promise<KillSweepFigures['scenarios'][number]> {
   const temp = tempDir('ota-rel-kill-');
   const unhealthy = [{ when: { version: '2.0.0' }, unhealthyRate: 0.15 }];
-  const sweep = new Sweep('rollback+verification', writeProfile(temp.dir, fleet(devices, unhealthy)), `${temp.dir}/data`);
+  const sweep = new Sweep('rollback+verification', writeProfile(temp.dir, fleet(devices, unhealthy)), `${temp.dir}/data`, points);
   current = sweep;
   try {
     await sweep.start();
@@ -168,14 +188,14 @@ async function rollBackAndVerify(): Promise<{ points: KillPoint[]; scenario: Kil
     const created = await sweep.stack.api('POST', 'rollouts', rolloutBody({ failureThreshold: { percent: 5, minDevices: 40 } }));
     if (created.status !== 201) throw new Error(`create rollout: ${created.status} ${JSON.stringify(created.body)}`);
     const id = created.body.id as string;
-    const done = await sweep.stepToEnd(id, 'PT10M', 16);
+    const done = await sweep.killAtEachPhase(id, 14);
     const versions = await Promise.all(ids.map(async (d) => (await sweep.stack.api('GET', `devices/${d}`)).body?.installedVersion));
     const notBack = versions.filter((v) => v !== '1.0.0').length;
     const problems = [
       ...(done.status === 'RolledBack' ? [] : [`status ${done.status} (${done.reason ?? ''})`]),
       ...(notBack > 0 ? [`${notBack} devices not back on 1.0.0`] : []),
     ];
-    return { points: sweep.points, scenario: { name: sweep.scenario, expected: 'RolledBack, every device on 1.0.0', reached: done.status, ok: problems.length === 0, detail: problems.join('; ') } };
+    return { name: sweep.scenario, expected: 'RolledBack, every device on 1.0.0', reached: done.status, ok: problems.length === 0, detail: problems.join('; ') };
   } finally {
     current = undefined;
     await sweep.stack?.stop().catch(() => undefined);
@@ -187,9 +207,7 @@ export async function runKillSweep(): Promise<KillSweepFigures> {
   const figures: KillSweepFigures = { points: [], scenarios: [] };
   for (const scenario of [importApproveComplete, rollBackAndVerify]) {
     try {
-      const { points, scenario: outcome } = await scenario();
-      figures.points.push(...points);
-      figures.scenarios.push(outcome);
+      figures.scenarios.push(await scenario(figures.points));
     } catch (err) {
       figures.scenarios.push({ name: scenario.name, expected: 'runs', reached: 'error', ok: false, detail: (err as Error).message.slice(0, 800) });
     }

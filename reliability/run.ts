@@ -3,7 +3,7 @@
  * stand-in, the local IoT Hub with virtual devices, the app on the devhost). Prints each part's figures, then a
  * summary with one line per figure so releases can be compared.
  *
- *   node dist/reliability/run.js [--only kill,fuzz,load,faults] [--fuzz-cases 600] [--seed N]
+ *   node dist/reliability/run.js [--only kill,fuzz,load,faults] [--fuzz-cases 2000] [--seed N]
  *                                [--load-rollouts 10] [--load-devices 2000]
  *
  * Exit status 1 when a figure shows a failure (a kill point not survived, a 5xx, a crash, a problem+json violation,
@@ -41,7 +41,7 @@ interface Options {
 async function main(): Promise<void> {
   const options = new Command('test:reliability')
     .option('--only <parts>', `comma-separated parts to run (${parts.join(', ')})`, partList, [...parts])
-    .option('--fuzz-cases <n>', 'requests the fuzzer sends', positive, 600)
+    .option('--fuzz-cases <n>', 'requests the fuzzer sends', positive, 2000)
     .option('--seed <n>', 'fast-check seed (printed, to replay a run)', positive, Date.now() % 1_000_000_000)
     .option('--load-rollouts <n>', 'concurrent rollouts of the load part (issue 15 asks 50)', positive, 10)
     .option('--load-devices <n>', 'fleet size of the load part (issue 15 asks 20000)', positive, 2000)

@@ -15,6 +15,8 @@ export interface FuzzRoute {
   body?: { example: unknown; schema?: z.ZodType };
   /** Query parameters the route reads. */
   query?: string[];
+  /** A page for people (approval links open in a browser): its 4xx are HTML by design, not problem+json. */
+  page?: boolean;
 }
 
 const updateId = { provider: 'contoso', name: 'line-controller', version: '2.0.0' };
@@ -50,8 +52,8 @@ export const routes: FuzzRoute[] = [
   { name: 'cancelRollout', method: 'POST', path: '/api/rollouts/{id}/cancel' },
   { name: 'rollbackRollout', method: 'POST', path: '/api/rollouts/{id}/rollback' },
   { name: 'getDevice', method: 'GET', path: '/api/devices/{id}' },
-  { name: 'showApprovalLink', method: 'GET', path: '/api/approval-links/{token}' },
-  { name: 'useApprovalLink', method: 'POST', path: '/api/approval-links/{token}' },
+  { name: 'showApprovalLink', method: 'GET', path: '/api/approval-links/{token}', page: true },
+  { name: 'useApprovalLink', method: 'POST', path: '/api/approval-links/{token}', page: true },
   { name: 'localTeamsInbox', method: 'GET', path: '/api/local/teams-inbox' },
   { name: 'listAudit', method: 'GET', path: '/api/audit', query: ['subject', 'fromSequence', 'limit'] },
   { name: 'verifyAudit', method: 'GET', path: '/api/audit/verify' },
