@@ -136,7 +136,7 @@ async function importApproveComplete(points: KillPoint[]): Promise<KillSweepFigu
     const sameEvent = list.filter((r: Json) => r?.eventId === upload.eventId || r?.id === upload.eventId).length;
     if (sameEvent !== 1) importProblems.push({ check: 'import', detail: `${sameEvent} import records for ${upload.eventId}` });
     if (importProblems.length) {
-      sweep.points.push({ scenario: sweep.scenario, phase: 'import: after redelivery', survived: false, violations: importProblems });
+      sweep.points.push({ scenario: sweep.scenario, phase: 'import: outcome across the 3 import kills and a redelivery', survived: false, violations: importProblems });
       console.log(`  import after the kills: ${JSON.stringify(importProblems)}`);
       // The rollout part of the scenario still runs, on an update registered through the API.
       await registerUpdate(sweep.stack);
