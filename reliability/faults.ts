@@ -82,9 +82,9 @@ async function throttled(): Promise<FaultFigures['faults'][number]> {
   let stack: Stack | undefined;
   try {
     // The app paces to S3 x 10; the hub admits a tiny fraction of that: most calls answer 429.
-    stack = await startStack({ fleet: writeProfile(temp.dir, fleet(devices)), timeSkip: true, args: ['--iothub-quota', 'twinUpdates=3,twinReads=3,queries=1,jobOperations=1,jobDeviceOperations=3'] });
+    stack = await startStack({ fleet: writeProfile(temp.dir, fleet(devices)), timeSkip: true, args: ['--iothub-quota', 'twinUpdates=2,jobDeviceOperations=2'] });
     await registerUpdate(stack);
-    return await rolloutThrough(stack, '429 storm (hub quotas ~1/1000 of the paced tier)', 'plant-a', async (s, id) => {
+    return await rolloutThrough(stack, '429 storm (hub twin-update and job-device quotas 2 / s, app paced to S3 x 10)', 'plant-a', async (s, id) => {
       const seen = new Set<string>();
       for (let i = 0; i < 10; i++) {
         const answer = await s.api('GET', `rollouts/${id}`);

@@ -4,7 +4,7 @@
  * summary with one line per figure so releases can be compared.
  *
  *   node dist/reliability/run.js [--only kill,fuzz,load,faults] [--fuzz-cases 2000] [--seed N]
- *                                [--load-rollouts 10] [--load-devices 2000]
+ *                                [--load-rollouts 5] [--load-devices 600]
  *
  * Exit status 1 when a figure shows a failure (a kill point not survived, a 5xx, a crash, a problem+json violation,
  * a load error, a fault not recovered).
@@ -43,8 +43,8 @@ async function main(): Promise<void> {
     .option('--only <parts>', `comma-separated parts to run (${parts.join(', ')})`, partList, [...parts])
     .option('--fuzz-cases <n>', 'requests the fuzzer sends', positive, 2000)
     .option('--seed <n>', 'fast-check seed (printed, to replay a run)', positive, Date.now() % 1_000_000_000)
-    .option('--load-rollouts <n>', 'concurrent rollouts of the load part (issue 15 asks 50)', positive, 10)
-    .option('--load-devices <n>', 'fleet size of the load part (issue 15 asks 20000)', positive, 2000)
+    .option('--load-rollouts <n>', 'concurrent rollouts of the load part (issue 15 asks 50)', positive, 5)
+    .option('--load-devices <n>', 'fleet size of the load part (issue 15 asks 20000)', positive, 600)
     .parse()
     .opts<Options>();
   const started = performance.now();
