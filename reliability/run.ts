@@ -71,7 +71,7 @@ async function main(): Promise<void> {
     return { line: `kill points survived: ${survived} of ${f.points.length} (scenarios reaching their expected end: ${scenariosOk} of ${f.scenarios.length})`, ok: survived === f.points.length && scenariosOk === f.scenarios.length };
   });
   await part('fuzz', () => runFuzz(options.fuzzCases, options.seed), (f: FuzzFigures) => {
-    console.log(`  seed ${f.seed}; 5xx by route: ${JSON.stringify(f.byRoute)}`);
+    console.log(`  seed ${f.seed}; 5xx by route: ${JSON.stringify(f.byRoute)}; problem+json violations by status: ${JSON.stringify(f.violationsByStatus)}`);
     for (const finding of f.findings) console.log(`  finding: ${finding}`);
     return {
       line: `fuzz cases: ${f.cases}, 5xx: ${f.serverErrors}, crashes: ${f.crashes}, problem+json violations: ${f.problemViolations}, healthy after: ${f.healthyAfter ? 'yes' : 'NO'} (seed ${f.seed})`,
