@@ -63,7 +63,7 @@ async function unplugged(): Promise<FaultFigures['faults']> {
   const temp = tempDir('ota-rel-faults-');
   let stack: Stack | undefined;
   try {
-    stack = await startStack({ fleet: writeProfile(temp.dir, fleet(devices)), timeSkip: true, args: ['--fault-proxies'] });
+    stack = await startStack({ fleet: writeProfile(temp.dir, fleet(devices)), dataDir: `${temp.dir}/data`, timeSkip: true, args: ['--fault-proxies'] });
     const control = /Fault control[^:]*: (http:\/\/127\.0\.0\.1:\d+)/.exec(stack.output())?.[1];
     if (!control) throw new Error('start-local printed no fault control URL');
     await registerUpdate(stack);
@@ -82,7 +82,7 @@ async function throttled(): Promise<FaultFigures['faults'][number]> {
   let stack: Stack | undefined;
   try {
     // The app paces to S3 x 10; the hub admits a tiny fraction of that: most calls answer 429.
-    stack = await startStack({ fleet: writeProfile(temp.dir, fleet(devices)), timeSkip: true, args: ['--iothub-quota', 'twinUpdates=2,jobDeviceOperations=2'] });
+    stack = await startStack({ fleet: writeProfile(temp.dir, fleet(devices)), dataDir: `${temp.dir}/data`, timeSkip: true, args: ['--iothub-quota', 'twinUpdates=2,jobDeviceOperations=2'] });
     await registerUpdate(stack);
     return await rolloutThrough(stack, '429 storm (hub twin-update and job-device quotas 2 / s, app paced to S3 x 10)', 'plant-a', async (s, id) => {
       const seen = new Set<string>();

@@ -141,7 +141,7 @@ export async function runFuzz(cases: number, seed: number): Promise<FuzzFigures>
   const temp = tempDir('ota-rel-fuzz-');
   let stack: Stack | undefined;
   try {
-    stack = await startStack({ fleet: writeProfile(temp.dir, fleet(40)) });
+    stack = await startStack({ fleet: writeProfile(temp.dir, fleet(40)), dataDir: `${temp.dir}/data` });
     const samples = fc.sample(fc.oneof(...all.map(caseFor)), { numRuns: cases, seed });
     const note = (finding: string) => { if (figures.findings.length < 40) figures.findings.push(finding); };
     for (let i = 0; i < samples.length; i += 4) {

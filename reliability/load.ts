@@ -56,7 +56,7 @@ export async function runLoad(rollouts: number, devices: number, timeoutMs = 300
   const latencies: number[] = [];
   const errors: string[] = [];
   try {
-    stack = await startStack({ fleet: writeProfile(temp.dir, fleet(devices)), timeSkip: true });
+    stack = await startStack({ fleet: writeProfile(temp.dir, fleet(devices)), dataDir: `${temp.dir}/data`, timeSkip: true });
     await registerUpdate(stack);
     const ids = deviceIds(devices);
     // Slices interleave both sites and models; slice 0 is the rollout alone.

@@ -25,7 +25,10 @@ export function deviceIds(count: number): string[] {
   return [...Array.from({ length: a }, (_, i) => `a-${i}`), ...Array.from({ length: count - a }, (_, i) => `b-${i}`)];
 }
 
-/** A temp folder for one part; `remove()` deletes it (call it in finally). */
+/**
+ * A temp folder for one part; `remove()` deletes it (call it in finally). Stacks get `<dir>/data` as --data even when
+ * nothing must survive a restart: start-local then keeps its keys and event log there, not in temp folders of its own.
+ */
 export function tempDir(prefix: string): { dir: string; remove(): void } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
   return { dir, remove: () => fs.rmSync(dir, { recursive: true, force: true }) };
