@@ -4,6 +4,7 @@
  *
  *   node dist/scripts/start-local.js [--port 7071] [--data <dir>] [--fleet <profile.json>] [--time-scale N] [--time-skip]
  *                                    [--iothub-sku S1|S2|S3] [--iothub-units N]
+ *                                    [--iothub-quota <class>=<per second>,...] [--fault-proxies]
  *
  * With --data, blobs, durable task hub state, Cosmos data and the hub's devices and twins survive restarts,
  * `kill -9` included. Without --fleet (the built-in demo fleet) the demo update is registered before the service
@@ -24,6 +25,8 @@ import { demoUpdateId, registerDemoUpdate } from './demo-update';
 import { findRepoRoot, readLocalSettings } from './local-settings';
 import { provisionLocal, provisionLocalBlobs } from './provision-local';
 import { useStackTempDir } from './stack-temp';
+import { startFaultControl, startFaultProxy } from './fault-proxy';
+import type { QuotaClass } from '../local-iothub';
 
 interface Options {
   port: number;
@@ -34,6 +37,8 @@ interface Options {
   iothubSku: 'S1' | 'S2' | 'S3';
   iothubUnits: number;
   iothubQuotaShare?: number;
+  iothubQuota?: Partial<Record<QuotaClass, number>>;
+  faultProxies: boolean;
 }
 
 interface Stop {
@@ -89,6 +94,17 @@ function parseShare(value: string): number {
   return share;
 }
 
+/** `twinUpdates=5,queries=1`: the hub's own rates per second (the app keeps pacing to the tier: 429 storms). */
+function parseQuota(value: string): Partial<Record<QuotaClass, number>> {
+  const rates: Partial<Record<QuotaClass, number>> = {};
+  for (const pair of value.split(',')) {
+    const [name, rate] = pair.split('=');
+    if (!name || !(Number(rate) > 0)) throw new InvalidArgumentError(`'${pair}' is not <quota class>=<rate per second above 0>`);
+    rates[name as QuotaClass] = Number(rate);
+  }
+  return rates;
+}
+
 function parseUnits(value: string): number {
   const units = Number(value);
   if (!Number.isInteger(units) || units < 1 || units > 200) throw new InvalidArgumentError('must be a whole number from 1 to 200');
@@ -132,6 +148,8 @@ async function main(): Promise<void> {
     .option('--iothub-sku <tier>', 'IoT Hub tier whose quotas the local hub enforces and the app paces to', parseSku, 'S1')
     .option('--iothub-units <n>', 'IoT Hub units (quotas grow with units)', parseUnits, 1)
     .option('--iothub-quota-share <share>', "share of each hub quota the app may use (default: the app's, 0.9)", parseShare)
+    .option('--iothub-quota <rates>', 'override hub quotas only (the app still paces to the tier), e.g. twinUpdates=5: 429 storms', parseQuota)
+    .option('--fault-proxies', 'put unpluggable proxies between the app and Cosmos / IoT Hub, with an admin server (reliability suite)', false)
     .option('--time-scale <n>', 'virtual seconds per real second for durable timers', parseScale, 1)
     .option('--time-skip', 'jump the durable clock to the next timer whenever nothing can run (tests, demos)', false)
     .parse()
@@ -185,6 +203,7 @@ async function main(): Promise<void> {
       ...(dataDir ? { dataDir: path.join(dataDir, 'iothub') } : {}),
       sku: options.iothubSku,
       units: options.iothubUnits,
+      ...(options.iothubQuota ? { quotaOverrides: options.iothubQuota } : {}),
       fleetProfile: path.resolve(options.fleet ?? demoProfilePath),
       now: () => (hostClock.now ? hostClock.now() : Date.now()),
       trust: localDeviceTrust(keyDir),
@@ -200,15 +219,32 @@ async function main(): Promise<void> {
     const deviceTrustFile = path.join(path.dirname(iotHub.connectionInfoFile), 'device-trust.json');
     fs.writeFileSync(deviceTrustFile, `${JSON.stringify(await localDeviceTrust(keyDir)(), null, 2)}\n`);
 
+    // With --fault-proxies the app reaches Cosmos and the hub's REST endpoint through proxies that can be unplugged.
+    let cosmosEndpoint = cosmos.endpoint;
+    let hubConnection = iotHub.serviceConnectionString;
+    let faultControlUrl: string | undefined;
+    if (options.faultProxies) {
+      const cosmosProxy = await startFaultProxy(Number(new URL(cosmos.endpoint).port));
+      running.push({ what: 'the Cosmos fault proxy', stop: () => cosmosProxy.stop() });
+      const hubPort = Number(/HostName=[^:;]+:(\d+)/.exec(iotHub.serviceConnectionString)?.[1]);
+      const hubProxy = await startFaultProxy(hubPort);
+      running.push({ what: 'the IoT Hub fault proxy', stop: () => hubProxy.stop() });
+      const control = await startFaultControl({ cosmos: cosmosProxy, iothub: hubProxy });
+      running.push({ what: 'the fault control', stop: () => control.stop() });
+      cosmosEndpoint = `http://127.0.0.1:${cosmosProxy.port}/`;
+      hubConnection = iotHub.serviceConnectionString.replace(/(HostName=[^:;]+:)\d+/, `$1${hubProxy.port}`);
+      faultControlUrl = control.url;
+    }
+
     const settings: Record<string, string> = {
       ...localSettings,
       AzureWebJobsStorage: azurite.connectionString,
       BLOB_CONNECTION_STRING: azurite.connectionString,
       BLOB_SERVICE_URL: azurite.blobEndpoint,
-      COSMOS_ENDPOINT: cosmos.endpoint,
+      COSMOS_ENDPOINT: cosmosEndpoint,
       COSMOS_KEY: cosmos.key,
       // The app reaches the local hub exactly as an Azure one, with the same adapter; only the connection differs.
-      IOTHUB_CONNECTION_STRING: iotHub.serviceConnectionString,
+      IOTHUB_CONNECTION_STRING: hubConnection,
       IOTHUB_CA_FILE: iotHub.caCertFile,
       // The hub's Event Hubs-compatible endpoint, as the trigger's connection names it in Azure (EntityPath = event hub).
       IOTHUB_EVENTS: iotHub.eventHubCompatibleConnectionString,
@@ -264,6 +300,7 @@ async function main(): Promise<void> {
     console.log(`IoT Hub (local, ${options.iothubSku} x ${options.iothubUnits}): ${iotHub.serviceConnectionString}`);
     console.log(`IoT Hub connection info (ports, CA for devices and the service SDK): ${iotHub.connectionInfoFile}`);
     console.log(`Device trust (root keys the reference agent verifies packages with): ${deviceTrustFile}`);
+    if (faultControlUrl) console.log(`Fault control (POST /faults/cosmos|iothub/down|up): ${faultControlUrl}`);
     console.log(`OTA update service running: ${host.url}/api/health`);
   } catch (err) {
     await stopAll();
