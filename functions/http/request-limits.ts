@@ -15,6 +15,8 @@ export const requestLimits = {
   compatibilitySets: 100,
   files: 100,
   prerequisites: 50,
+  /** Names, versions, file names, approvers, sites, cron expressions, time zones. */
+  shortTextLength: 256,
 } as const;
 
 /** A rollout body holds up to 10,000 device ids (about 50 bytes each with quotes and commas). */

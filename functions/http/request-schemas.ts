@@ -5,6 +5,8 @@ import { defaultHealthSilenceTimeoutMs } from '../../domain/rollouts/rollout-spe
 import { requestLimits as limits } from './request-limits';
 
 const nonEmpty = z.string().trim().min(1, 'must not be empty');
+/** Names, versions, ids and other short text: bounded, so no field can carry a megabyte into storage or a log line. */
+const shortText = nonEmpty.max(limits.shortTextLength, `at most ${limits.shortTextLength} characters`);
 
 /** A list of at most `max` entries, saying so when it is longer. */
 function atMost<T extends z.ZodType>(item: T, max: number, what: string) {
@@ -35,20 +37,20 @@ export const duration = z.string().transform((text, ctx) => {
 const positiveDuration = duration.refine((ms) => ms > 0, 'must be longer than zero');
 
 export const updateIdSchema = z.strictObject({
-  provider: nonEmpty.regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, dot, dash and underscore only'),
-  name: nonEmpty.regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, dot, dash and underscore only'),
-  version: nonEmpty.regex(/^\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.-]+)?$/, 'must be a semantic version such as 2.0.0'),
+  provider: shortText.regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, dot, dash and underscore only'),
+  name: shortText.regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, dot, dash and underscore only'),
+  version: shortText.regex(/^\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.-]+)?$/, 'must be a semantic version such as 2.0.0'),
 });
 
 export const updateRequestSchema = z.strictObject({
   updateId: updateIdSchema,
-  compatibility: atMost(z.record(z.string(), nonEmpty), limits.compatibilitySets, 'sets of device properties').min(1, 'needs at least one set of device properties'),
+  compatibility: atMost(z.record(z.string().max(limits.shortTextLength), shortText), limits.compatibilitySets, 'sets of device properties').min(1, 'needs at least one set of device properties'),
   files: atMost(z.strictObject({
-    fileName: nonEmpty,
+    fileName: shortText,
     sizeInBytes: z.number().int().nonnegative(),
-    hashes: z.strictObject({ sha256: nonEmpty }),
+    hashes: z.strictObject({ sha256: shortText }),
   }), limits.files, 'files').min(1, 'needs at least one file'),
-  prerequisites: atMost(z.strictObject({ name: nonEmpty, minVersion: nonEmpty.regex(/^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?$/, 'must be a semantic version') }), limits.prerequisites, 'prerequisites').optional(),
+  prerequisites: atMost(z.strictObject({ name: shortText, minVersion: shortText.regex(/^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?$/, 'must be a semantic version') }), limits.prerequisites, 'prerequisites').optional(),
 });
 
 const target = z.union([
@@ -79,20 +81,20 @@ export const rolloutRequestSchema = z.strictObject({
   approval: z.union([
     z.strictObject({
       stages: atMost(z.strictObject({
-        name: nonEmpty,
-        approvers: atMost(nonEmpty, limits.approversPerStage, 'approvers').min(1, 'needs at least one approver'),
+        name: shortText,
+        approvers: atMost(shortText, limits.approversPerStage, 'approvers').min(1, 'needs at least one approver'),
         quorum: z.number().int().positive().default(1),
         timeout: positiveDuration,
       }).refine((s) => s.approvers.some((a) => a.startsWith('group:')) || s.quorum <= new Set(s.approvers.map((a) => a.toLowerCase())).size, { message: 'quorum is larger than the number of distinct approvers', path: ['quorum'] }), limits.approvalStages, 'stages')
         .min(1, 'needs at least one stage')
         .refine((stages) => new Set(stages.map((s) => s.name)).size === stages.length, 'stage names must be unique'),
     }),
-    z.strictObject({ approvers: atMost(nonEmpty, limits.approversPerStage, 'approvers').min(1, 'needs at least one approver'), timeout: positiveDuration }),
+    z.strictObject({ approvers: atMost(shortText, limits.approversPerStage, 'approvers').min(1, 'needs at least one approver'), timeout: positiveDuration }),
   ], { error: 'must be { stages: [{ name, approvers, quorum, timeout }] } or { approvers: [...], timeout }' }).optional(),
   maintenanceWindows: atMost(z.strictObject({
-    site: nonEmpty.optional(),
-    cron: nonEmpty,
-    timeZone: nonEmpty,
+    site: shortText.optional(),
+    cron: shortText,
+    timeZone: shortText,
     duration: positiveDuration,
   }), limits.maintenanceWindows, 'maintenance windows').optional(),
   maxDevicesPerSecond: z.number().positive().optional(),

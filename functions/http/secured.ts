@@ -6,6 +6,7 @@ import type { HttpHandler, HttpRequest, HttpResponseInit, InvocationContext } fr
 import type { Permission } from '../../domain/access/roles';
 import { checkBodySize, defaultMaxBodyBytes } from './body-limit';
 import { authorizeRequest, type PrincipalOptions } from './principal';
+import { unexpectedErrorResponse } from './unexpected-error';
 
 export type SecuredHandler = (request: HttpRequest, context: InvocationContext) => Promise<HttpResponseInit>;
 
@@ -19,6 +20,11 @@ export function secured(permission: Permission, handler: SecuredHandler, options
     const auth = authorizeRequest(request, permission, options);
     if (!auth.ok) return auth.response;
     const oversize = await checkBodySize(request, options.maxBodyBytes ?? defaultMaxBodyBytes);
-    return oversize ?? handler(request, context);
+    if (oversize) return oversize;
+    try {
+      return await handler(request, context);
+    } catch (err) {
+      return unexpectedErrorResponse(err, context);
+    }
   };
 }

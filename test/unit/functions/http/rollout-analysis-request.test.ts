@@ -33,3 +33,11 @@ describe('the rollout body\'s analysis', () => {
     expect(result.error!.issues.map((issue) => issue.path.join('.'))).toContain(field);
   });
 });
+
+describe('short text fields', () => {
+  it('refuses an update name of 190,000 characters, naming the field (found by the reliability fuzzer)', () => {
+    const result = rolloutRequestSchema.safeParse({ ...base, updateId: { ...base.updateId, name: 'a'.repeat(190_000) } });
+    expect(result.success).toBe(false);
+    expect(result.error!.issues.map((issue) => [issue.path.join('.'), issue.message])).toContainEqual(['updateId.name', 'at most 256 characters']);
+  });
+});
