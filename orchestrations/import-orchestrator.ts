@@ -34,7 +34,8 @@ export function* importOrchestrator(context: df.OrchestrationContext): Generator
     yield record('Imported', `imported ${updateId.provider}/${updateId.name} ${updateId.version} (release ${releaseCounter}${deltas.length ? `, ${deltas.length} deltas` : ''})${rollout}`, { updateId, ruleId });
     return 'Imported';
   } catch (err) {
-    const message = err instanceof Error ? err.message.split('\n')[0]!.trim() : String(err);
+    // The first line that says something: a failed activity's message may start with a blank line.
+    const message = (err instanceof Error ? err.message : String(err)).split('\n').map((line) => line.trim()).find(Boolean) ?? 'no reason given';
     yield record('Failed', `import failed: ${message}`);
     return 'Failed';
   }
