@@ -76,7 +76,8 @@ describe('BuiltInEventsEndpoint', () => {
     const refused = receiver.refused;
     await new Promise((resolve) => setTimeout(resolve, 150));
     expect(receiver.refused).toBe(refused);
-    expect(process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length).toBe(timersBefore);
+    // Timers of the process as a whole: earlier tests' timers may expire meanwhile (fewer), a leaked retry timer would add one.
+    expect(process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length).toBeLessThanOrEqual(timersBefore);
   });
 
   it('refuses a partition count outside 1…32', () => {
