@@ -5,6 +5,7 @@
  * twice; at the end each rollout has reached the state it reaches without crashes and the import exists exactly once.
  */
 import { BlobServiceClient } from '@azure/storage-blob';
+import { blobCreatedEvent } from './support/blob-created-event';
 import { auditIntact, commandCounts, commandsAtMostOnce, type Violation } from './support/invariants';
 import { approver, deviceIds, finalStatuses, fleet, registerUpdate, rolloutBody, tempDir, updateId, writeProfile } from './support/scenario';
 import { sleep, startStack, waitForStatus, type Json, type Stack } from './support/stack';
@@ -88,12 +89,8 @@ async function firmwareUpload(stack: Stack, blobPath: string, bytes: Buffer): Pr
   if (!connection) throw new Error('start-local printed no Azurite connection string');
   const blob = BlobServiceClient.fromConnectionString(connection).getContainerClient('firmware-uploads').getBlockBlobClient(blobPath);
   await blob.uploadData(bytes);
-  const eventId = `evt-${blobPath.replace(/[^A-Za-z0-9.-]/g, '-')}`;
-  const event = {
-    id: eventId, subject: `/blobServices/default/containers/firmware-uploads/blobs/${blobPath}`, eventType: 'Microsoft.Storage.BlobCreated',
-    eventTime: new Date().toISOString(), dataVersion: '', metadataVersion: '1',
-    data: { api: 'PutBlob', contentType: 'application/octet-stream', contentLength: bytes.length, blobType: 'BlockBlob', url: blob.url },
-  };
+  const event = blobCreatedEvent(blobPath, bytes.length, blob.url);
+  const eventId = event.id;
   // Sent to whichever stack runs at the time (Event Grid keeps the subscription's endpoint, not the process).
   return {
     eventId,

@@ -1,6 +1,7 @@
 /** Publishing firmware as CI would: upload to Azurite's `firmware-uploads`, then the BlobCreated event to the app. */
 import { BlobServiceClient } from '@azure/storage-blob';
 import type { LocalStack } from './local-stack';
+import { blobCreatedEvent } from '../../reliability/support/blob-created-event';
 
 /** Uploads `bytes` as `blobPath` and waits until the import it triggers has finished as Imported. */
 export async function uploadFirmware(stack: LocalStack, blobPath: string, bytes: Buffer): Promise<void> {
@@ -8,12 +9,8 @@ export async function uploadFirmware(stack: LocalStack, blobPath: string, bytes:
   if (!connection) throw new Error(`start-local printed no Azurite connection string:\n${stack.output().slice(0, 2000)}`);
   const blob = BlobServiceClient.fromConnectionString(connection).getContainerClient('firmware-uploads').getBlockBlobClient(blobPath);
   await blob.uploadData(bytes);
-  const eventId = `evt-${blobPath.replace(/[^A-Za-z0-9.-]/g, '-')}`;
-  const event = {
-    id: eventId, subject: `/blobServices/default/containers/firmware-uploads/blobs/${blobPath}`, eventType: 'Microsoft.Storage.BlobCreated',
-    eventTime: new Date().toISOString(), dataVersion: '', metadataVersion: '1',
-    data: { api: 'PutBlob', contentType: 'application/octet-stream', contentLength: bytes.length, blobType: 'BlockBlob', url: blob.url },
-  };
+  const event = blobCreatedEvent(blobPath, bytes.length, blob.url);
+  const eventId = event.id;
   const res = await fetch(`${stack.url}/runtime/webhooks/eventgrid?functionName=onFirmwareUploaded`, {
     method: 'POST', headers: { 'content-type': 'application/json', 'aeg-event-type': 'Notification' }, body: JSON.stringify([event]),
   });
