@@ -2,9 +2,9 @@
  * One lifecycle step, recorded three times: appended to the tamper-evident audit trail, published as a CloudEvent and
  * sent to operators' telemetry as a custom event. The ports are optional so unit tests of other activities need none.
  */
-import type { AuditAction } from '../domain/audit/audit-entry';
+import type { RecordLifecycle } from '../domain/audit/lifecycle-step';
 import type { AuditLog } from '../domain/audit/audit-log-port';
-import type { EventPublisher, LifecycleEventType } from '../domain/events/lifecycle-event';
+import type { EventPublisher } from '../domain/events/lifecycle-event';
 import type { Observability } from '../domain/observability/observability-port';
 import { lifecycleTelemetry } from './lifecycle-telemetry';
 
@@ -14,18 +14,7 @@ export interface LifecyclePorts {
   observability?: Observability;
 }
 
-export interface LifecycleStep {
-  /** Stable per step (e.g. rollout id + status + time), so a re-run publishes the same CloudEvent id. */
-  stepId: string;
-  action: AuditAction;
-  eventType: LifecycleEventType;
-  subject: string;
-  actor: string;
-  at: string;
-  details: Record<string, unknown>;
-}
-
-export type RecordLifecycle = (step: LifecycleStep) => Promise<void>;
+export type { LifecycleStep, RecordLifecycle } from '../domain/audit/lifecycle-step';
 
 export function lifecycleRecorder(ports: LifecyclePorts): RecordLifecycle {
   return async (step) => {

@@ -2,7 +2,7 @@
  * GET /api/health: probes every dependency in parallel, each within a short timeout, and always answers 200.
  * A dependency that is down shows as "Degraded" in the body, so a monitor can tell it from the app being down.
  */
-import type { HttpHandler, HttpResponseInit, InvocationContext } from '@azure/functions';
+import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import { serviceStatus, type DependencyHealth, type HealthProbe, type HealthReport } from '../domain/health';
 
 export interface HealthOptions<Name extends string> {
@@ -14,7 +14,7 @@ export interface HealthOptions<Name extends string> {
 
 const DEFAULT_TIMEOUT_MS = 3_000;
 
-export function createHealthHandler<Name extends string>(options: HealthOptions<Name>): HttpHandler {
+export function createHealthHandler<Name extends string>(options: HealthOptions<Name>): (request: HttpRequest, context: InvocationContext) => Promise<HttpResponseInit> {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const entries = Object.entries<HealthProbe>(options.probes);
 

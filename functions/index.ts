@@ -2,7 +2,19 @@
  * The app's one wiring point (package.json `main`): reads the settings once, builds the adapters and
  * registers every function. Nothing else in the app reads process.env.
  */
-import { app } from '@azure/functions';
+import { randomUUID } from 'node:crypto';
+import { app, type InvocationContext } from '@azure/functions';
+import { rolloutUseCases } from '../application/rollout-use-cases';
+import { registerRollouts } from './register-rollouts';
+import { approvalLinks } from './register-approval-links';
+import { registerHttp } from './register-http';
+import { rolloutEngineFor } from './durable-engine';
+import { createUpdatesApi } from './http/updates-api';
+import { createRolloutsApi } from './http/rollouts-api';
+import { createDevicesApi } from './http/devices-api';
+import { createReportsApi } from './http/reports-api';
+import { createImportRulesApi } from './http/import-rules-api';
+import { createGovernanceApi } from './http/governance-api';
 import { DefaultAzureCredential, type TokenCredential } from '@azure/identity';
 import { createBlobHealthProbe } from '../adapters/blob/blob-health-probe';
 import { createBlobServiceClient } from '../adapters/blob/blob-service-client';
@@ -18,19 +30,14 @@ import { createIotHubClients } from '../adapters/iothub/iothub-clients';
 import { IotHubFleet } from '../adapters/iothub/iothub-fleet';
 import { createPackageUrls } from '../adapters/blob/package-urls';
 import type { FleetPort } from '../domain/fleet/fleet-port';
-import { registerRollouts, rolloutStarter } from './register-rollouts';
 import { CosmosAuditLog, sha256Hex } from '../adapters/cosmos/audit-log';
 import { EventGridPublisher } from '../adapters/eventgrid/eventgrid-publisher';
 import { LocalEventLog } from '../adapters/eventgrid/local-event-log';
 import { lifecycleRecorder } from '../activities/lifecycle';
 import { groupRolesFromSetting } from './http/principal';
-import { registerGovernance } from './register-governance';
-import { registerReports } from './register-reports';
 import { CosmosUsedLinkStore } from '../adapters/cosmos/approval-links';
 import { LocalInboxNotifier } from '../adapters/teams/local-inbox-notifier';
 import { WebhookNotifier } from '../adapters/teams/webhook-notifier';
-import { registerApprovalLinks } from './register-approval-links';
-import { createLinkDecisions } from './approval-link-decisions';
 import { BlobPackageStore } from '../adapters/blob/package-store';
 import { CosmosImportRecordStore, CosmosImportRuleStore, CosmosReleaseCounterStore } from '../adapters/cosmos/import-stores';
 import { createDelta, deltaTool } from '../delta';
@@ -59,18 +66,6 @@ const cosmos = createCosmosClient(
     : { endpoint: config.cosmos.endpoint, credential: identity() },
 );
 
-app.http('health', {
-  methods: ['GET'],
-  authLevel: 'anonymous',
-  route: 'health',
-  handler: createHealthHandler({
-    version: readAppVersion(),
-    probes: {
-      blob: createBlobHealthProbe(blobService),
-      cosmos: createCosmosHealthProbe(cosmos, config.cosmos.database),
-    },
-  }),
-});
 
 const packageStore = new BlobPackageStore(blobService, config.packages.container);
 
@@ -92,23 +87,26 @@ const lifecycle = lifecycleRecorder({ audit, events, observability });
 const access = { groupRoles: groupRolesFromSetting(config.groupRoles) };
 
 const rollouts = new CosmosRolloutStore(database);
-const approvalCards = config.approvals.linkSecret && config.approvals.publicBaseUrl
-  ? {
-      send: registerApprovalLinks({
-        secret: config.approvals.linkSecret,
-        usedLinks: new CosmosUsedLinkStore(database),
-        notifier: config.approvals.teamsWorkflowUrl ? new WebhookNotifier(config.approvals.teamsWorkflowUrl) : new LocalInboxNotifier(),
-        ...createLinkDecisions(rollouts),
-      }).sendApprovalCards,
-      baseUrl: config.approvals.publicBaseUrl,
-    }
+const fleet = createFleet();
+const now = () => new Date();
+/** The use cases of one invocation: they reach the orchestrations through its durable client. */
+const useCasesFor = (context: InvocationContext) =>
+  rolloutUseCases({ rollouts, updates, fleet, engine: rolloutEngineFor(context), now, newId: () => `ro-${randomUUID()}`, lifecycle });
+// Teams cards go to the Workflows webhook in Azure, to a local inbox people can read otherwise.
+const localInbox = config.approvals.linkSecret && config.approvals.publicBaseUrl && !config.approvals.teamsWorkflowUrl ? new LocalInboxNotifier() : undefined;
+const links = config.approvals.linkSecret && config.approvals.publicBaseUrl
+  ? approvalLinks({
+      secret: config.approvals.linkSecret,
+      usedLinks: new CosmosUsedLinkStore(database),
+      notifier: config.approvals.teamsWorkflowUrl ? new WebhookNotifier(config.approvals.teamsWorkflowUrl) : localInbox!,
+      approvals: (context) => useCasesFor(context).approvals,
+    })
   : undefined;
+const approvalCards = links && config.approvals.publicBaseUrl ? { send: links.sendApprovalCards, baseUrl: config.approvals.publicBaseUrl } : undefined;
 const health = new CosmosHealthTelemetryStore(database);
 registerTelemetry(health);
-const rolloutPorts = { rollouts, updates, fleet: createFleet(), health, lifecycle, observability, ...(approvalCards ? { approvalCards } : {}) };
-registerRollouts(rolloutPorts, access);
-registerReports(rolloutPorts, access);
-registerGovernance({ audit, hashOf: sha256Hex, localEvents, access });
+const rolloutPorts = { rollouts, updates, fleet, health, lifecycle, observability, ...(approvalCards ? { approvalCards } : {}) };
+registerRollouts(rolloutPorts);
 
 // Loaded on first use (and again after a failure), so the app starts before signing is set up.
 let signing: Promise<Signing> | undefined;
@@ -118,18 +116,38 @@ const loadSigning = (): Promise<Signing> =>
     throw err;
   }));
 
+const importRules = new CosmosImportRuleStore(database);
+const importRecords = new CosmosImportRecordStore(database);
 registerImports({
-  rules: new CosmosImportRuleStore(database),
-  records: new CosmosImportRecordStore(database),
+  rules: importRules,
+  records: importRecords,
   counters: new CosmosReleaseCounterStore(database),
   packages: packageStore,
   updates,
   deltas: { tool: deltaTool, create: createDelta },
   signing: loadSigning,
   firmwareUploadContainer: config.packages.firmwareUploadContainer,
-  startRollout: rolloutStarter(rolloutPorts),
+  startAutomaticRollout: (context) => useCasesFor(context).startAutomaticRollout,
   lifecycle,
   observability,
-  access,
-  now: () => new Date(),
+  now,
 });
+
+registerHttp({
+  health: createHealthHandler({
+    version: readAppVersion(),
+    probes: {
+      blob: createBlobHealthProbe(blobService),
+      cosmos: createCosmosHealthProbe(cosmos, config.cosmos.database),
+    },
+  }),
+  updates: createUpdatesApi({ updates, now }),
+  rollouts: (context) => createRolloutsApi({ rollouts, ...useCasesFor(context) }),
+  devices: createDevicesApi({ fleet, health }),
+  reports: createReportsApi({ fleet, rollouts, updates, now }),
+  imports: createImportRulesApi({ rules: importRules, records: importRecords, now }),
+  governance: createGovernanceApi({ audit, hashOf: sha256Hex, signingKeys: async () => (await loadSigning()).signingKeys(now()) }),
+  ...(links ? { approvalLinks: links.api } : {}),
+  ...(localEvents ? { localEvents: async (request) => ({ status: 200, jsonBody: localEvents.list({ type: request.query.get('type') ?? undefined, subject: request.query.get('subject') ?? undefined }) }) } : {}),
+  ...(localInbox ? { localTeamsInbox: async () => ({ status: 200, jsonBody: localInbox.messages() }) } : {}),
+}, access);

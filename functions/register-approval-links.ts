@@ -1,19 +1,18 @@
 /**
- * Registers the approval-link pages and, when Teams is the local stand-in, the local inbox; returns the
- * approval-card sender for the activity that requests approvals.
+ * Approval links behind the Teams card buttons: the link signer, the card sender for the activity that requests
+ * approvals, and the links' API (its routes are in routes.ts). Deciding goes through the approval use case, the
+ * same as POST /api/rollouts/{id}/approvals.
  */
-import { app, type HttpHandler, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
-import * as df from 'durable-functions';
+import type { InvocationContext } from '@azure/functions';
+import type { ApprovalUseCases } from '../application/approvals/decide-approval';
 import type { SendApprovalCards } from '../domain/approvals/approval-cards';
-import type { StageRef } from '../domain/approvals/approval-link';
-import type { DecideResult, LinkDecisionInput, UsedLinkStore } from '../domain/approvals/approval-link-use';
+import type { UsedLinkStore } from '../domain/approvals/approval-link-use';
 import { createApprovalCardSender } from '../adapters/teams/approval-card-sender';
 import { createLinkMac, minSecretLength, newLinkId } from '../adapters/teams/hmac-link-signer';
-import { LocalInboxNotifier } from '../adapters/teams/local-inbox-notifier';
 import type { TeamsNotifier } from '../adapters/teams/teams-notifier';
-import { bounded } from './http/body-limit';
 import { ConfigError } from './config';
 import { createApprovalLinksApi } from './http/approval-links-api';
+import { refusalHttp } from './http/refusal-response';
 
 export interface ApprovalLinksWiring {
   /** The APPROVAL_LINK_SECRET setting: the HMAC key of every link (changing it voids the links out there). */
@@ -22,40 +21,26 @@ export interface ApprovalLinksWiring {
   usedLinks: UsedLinkStore;
   /** WebhookNotifier (Workflows URL) in Azure, LocalInboxNotifier locally. */
   notifier: TeamsNotifier;
-  /** Called with the invocation context, so it can use the durable client (the routes declare it). */
-  stageIsPending: (rolloutId: string, stage: StageRef, context: InvocationContext) => Promise<boolean>;
-  decide: (input: LinkDecisionInput, context: InvocationContext) => Promise<DecideResult>;
+  /** The approval use cases of one invocation (they signal the orchestration through its durable client). */
+  approvals: (context: InvocationContext) => ApprovalUseCases;
   now?: () => Date;
-  /**
-   * Wraps the two link routes, e.g. `(h) => secured('rollouts.approve', h)` to also require a signed-in
-   * approver. Without it the signed link alone authorizes (it speaks for one approver, once).
-   */
-  guard?: (handler: HttpHandler) => HttpHandler;
 }
 
-export function registerApprovalLinks(wiring: ApprovalLinksWiring): { sendApprovalCards: SendApprovalCards } {
+export function approvalLinks(wiring: ApprovalLinksWiring) {
   if (wiring.secret.length < minSecretLength) throw new ConfigError(`APPROVAL_LINK_SECRET must be at least ${minSecretLength} characters`);
   const mac = createLinkMac(wiring.secret);
   const now = wiring.now ?? (() => new Date());
-
-  const durableClient = df.input.durableClient();
-  const apiFor = (context: InvocationContext) => createApprovalLinksApi({
-    mac, now, usedLinks: wiring.usedLinks,
-    stageIsPending: (rolloutId, stage) => wiring.stageIsPending(rolloutId, stage, context),
-    decide: (input) => wiring.decide(input, context),
-  });
-  const guard = wiring.guard ?? ((handler: HttpHandler) => handler);
-  const route = (name: string, method: 'GET' | 'POST', handler: (request: HttpRequest, context: InvocationContext) => Promise<HttpResponseInit>) =>
-    app.http(name, { methods: [method], route: 'approval-links/{token}', authLevel: 'anonymous', extraInputs: [durableClient], handler: guard(bounded(handler)) });
-  route('showApprovalLink', 'GET', (request, context) => apiFor(context).show(request));
-  route('useApprovalLink', 'POST', (request, context) => apiFor(context).use(request));
-
-  const { notifier } = wiring;
-  if (notifier instanceof LocalInboxNotifier) {
-    app.http('localTeamsInbox', {
-      methods: ['GET'], route: 'local/teams-inbox', authLevel: 'anonymous',
-      handler: async () => ({ status: 200, jsonBody: notifier.messages() }),
+  const sendApprovalCards: SendApprovalCards = createApprovalCardSender({ mac, notifier: wiring.notifier, newLinkId });
+  const api = (context: InvocationContext) => {
+    const approvals = wiring.approvals(context);
+    return createApprovalLinksApi({
+      mac, now, usedLinks: wiring.usedLinks,
+      stageIsPending: (rolloutId, stage) => approvals.stageIsPending(rolloutId, stage),
+      decide: async (input) => {
+        const decided = await approvals.decideByLink(input);
+        return decided.ok ? { ok: true } : { ok: false, status: refusalHttp[decided.refusal.code].status, reason: decided.refusal.message };
+      },
     });
-  }
-  return { sendApprovalCards: createApprovalCardSender({ mac, notifier, newLinkId }) };
+  };
+  return { sendApprovalCards, api };
 }

@@ -5,7 +5,8 @@
 import type { ApprovalDecision } from './rollout-record';
 import type { ApprovalStage } from './rollout-spec';
 
-export type ApprovalCheck = { ok: true } | { ok: false; status: 403 | 409; reason: string };
+export type ApprovalRefusalCode = 'creator-cannot-approve' | 'not-an-approver' | 'already-decided';
+export type ApprovalCheck = { ok: true } | { ok: false; code: ApprovalRefusalCode; reason: string };
 
 const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 
@@ -16,10 +17,10 @@ export function isListedApprover(approvers: readonly string[], caller: string, c
 
 export function checkApprover(input: { caller: string; callerGroups?: readonly string[]; createdBy: string; stage: ApprovalStage; decisions: readonly ApprovalDecision[] }): ApprovalCheck {
   const { caller, createdBy, stage, decisions } = input;
-  if (same(caller, createdBy)) return { ok: false, status: 403, reason: `separation of duties: ${caller} created this rollout and cannot approve it` };
-  if (!isListedApprover(stage.approvers, caller, input.callerGroups)) return { ok: false, status: 403, reason: `${caller} is not an approver of stage '${stage.name}'` };
+  if (same(caller, createdBy)) return { ok: false, code: 'creator-cannot-approve', reason: `separation of duties: ${caller} created this rollout and cannot approve it` };
+  if (!isListedApprover(stage.approvers, caller, input.callerGroups)) return { ok: false, code: 'not-an-approver', reason: `${caller} is not an approver of stage '${stage.name}'` };
   const earlier = decisions.find((d) => same(d.approver, caller));
-  if (earlier) return { ok: false, status: 409, reason: `${caller} already decided (${earlier.decision}${earlier.stage ? ` in stage '${earlier.stage}'` : ''}); a person counts once` };
+  if (earlier) return { ok: false, code: 'already-decided', reason: `${caller} already decided (${earlier.decision}${earlier.stage ? ` in stage '${earlier.stage}'` : ''}); a person counts once` };
   return { ok: true };
 }
 

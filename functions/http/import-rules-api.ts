@@ -5,7 +5,7 @@ import type { ImportRecordStore, ImportRuleStore } from '../../domain/imports/im
 import type { ImportStatus } from '../../domain/imports/import-record';
 import type { ImportRule } from '../../domain/imports/import-rule';
 import { problem, readJson, validationProblem } from './problem';
-import { updateIdSchema } from './request-schemas';
+import { updateIdSchema } from '../../application/requests/request-schemas';
 
 const nonEmpty = z.string().trim().min(1, 'must not be empty');
 const ruleIdSchema = z.string().regex(/^[A-Za-z0-9._-]{1,100}$/, 'letters, digits, dot, dash and underscore only (at most 100)');

@@ -1,9 +1,11 @@
 /**
- * Every endpoint declares the permission it needs; the App Service principal's roles must grant it (401/403
- * otherwise). Its body is held to a size limit here too, so no route parses more than it allows (413 otherwise).
+ * Every endpoint declares who may call it (routes.ts); for a permission the App Service principal's roles must
+ * grant it (401/403 otherwise). Every body is held to a size limit here too, so no route parses more than it
+ * allows (413 otherwise), and an unexpected error answers problem+json, never a stack trace.
  */
 import type { HttpHandler, HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import type { Permission } from '../../domain/access/roles';
+import type { RouteAccess } from './routes';
 import { checkBodySize, defaultMaxBodyBytes } from './body-limit';
 import { authorizeRequest, type PrincipalOptions } from './principal';
 import { unexpectedErrorResponse } from './unexpected-error';
@@ -15,10 +17,14 @@ export interface SecuredOptions extends PrincipalOptions {
   maxBodyBytes?: number;
 }
 
-export function secured(permission: Permission, handler: SecuredHandler, options: SecuredOptions = {}): HttpHandler {
+const isPermission = (access: RouteAccess): access is Permission => access !== 'anyone' && access !== 'signed-link';
+
+export function secured(access: RouteAccess, handler: SecuredHandler, options: SecuredOptions = {}): HttpHandler {
   return async (request, context) => {
-    const auth = authorizeRequest(request, permission, options);
-    if (!auth.ok) return auth.response;
+    if (isPermission(access)) {
+      const auth = authorizeRequest(request, access, options);
+      if (!auth.ok) return auth.response;
+    }
     const oversize = await checkBodySize(request, options.maxBodyBytes ?? defaultMaxBodyBytes);
     if (oversize) return oversize;
     try {

@@ -1,8 +1,8 @@
-/** POST /api/updates and GET /api/updates/{provider}/{name}/{version}. */
+/** POST /api/updates, GET /api/updates?name=&provider=, GET /api/updates/{provider}/{name}/{version}. */
 import type { HttpRequest, HttpResponseInit } from '@azure/functions';
 import type { UpdateStore } from '../../domain/rollouts/rollout-store-port';
 import { problem, readJson, validationProblem } from './problem';
-import { updateIdSchema, updateRequestSchema } from './request-schemas';
+import { updateIdSchema, updateRequestSchema } from '../../application/requests/request-schemas';
 
 export function createUpdatesApi(deps: { updates: UpdateStore; now: () => Date }) {
   return {
@@ -18,6 +18,12 @@ export function createUpdatesApi(deps: { updates: UpdateStore; now: () => Date }
         return problem(409, 'Update exists', `Update ${provider}/${name} ${version} is registered already.`, [{ field: 'updateId', message: 'already registered' }]);
       }
       return { status: 201, jsonBody: update };
+    },
+
+    async list(request: HttpRequest): Promise<HttpResponseInit> {
+      const name = request.query.get('name') ?? undefined;
+      const provider = request.query.get('provider') ?? undefined;
+      return { status: 200, jsonBody: await deps.updates.list({ ...(name ? { name } : {}), ...(provider ? { provider } : {}) }) };
     },
 
     async get(request: HttpRequest): Promise<HttpResponseInit> {

@@ -2,7 +2,7 @@
  * Every HTTP route the app registers (functions/register-*.ts, functions/index.ts) and the Event Grid webhook, with a
  * valid example body per request schema (checked against the schema itself at start, so they follow its changes).
  */
-import { approvalRequestSchema, rolloutRequestSchema, updateRequestSchema } from '../../functions/http/request-schemas';
+import { approvalRequestSchema, rolloutRequestSchema, updateRequestSchema } from '../../application/requests/request-schemas';
 import { importRuleSchema } from '../../functions/http/import-rules-api';
 import type { z } from 'zod';
 

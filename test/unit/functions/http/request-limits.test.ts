@@ -1,6 +1,6 @@
-import { rolloutRequestSchema, updateRequestSchema } from '../../../../functions/http/request-schemas';
+import { rolloutRequestSchema, updateRequestSchema } from '../../../../application/requests/request-schemas';
 import { validationProblem } from '../../../../functions/http/problem';
-import { requestLimits } from '../../../../functions/http/request-limits';
+import { requestLimits } from '../../../../application/requests/request-limits';
 
 const base = { updateId: { provider: 'contoso', name: 'fw', version: '1.0.0' }, waves: [{ percent: 100, soak: 'PT1M' }] };
 const ids = (count: number, distinct = count) => Array.from({ length: count }, (_, i) => `dev-${i % distinct}`);

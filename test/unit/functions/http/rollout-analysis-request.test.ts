@@ -1,4 +1,4 @@
-import { rolloutRequestSchema } from '../../../../functions/http/request-schemas';
+import { rolloutRequestSchema } from '../../../../application/requests/request-schemas';
 
 const base = {
   updateId: { provider: 'contoso', name: 'line-controller', version: '2.0.0' },

@@ -1,0 +1,34 @@
+/** GET /api/audit, GET /api/audit/verify, GET /api/signing-keys, and the local log of enterprise events. */
+import type { HttpRequest, HttpResponseInit } from '@azure/functions';
+import { z } from 'zod';
+import type { HashOf } from '../../domain/audit/audit-entry';
+import type { AuditLog } from '../../domain/audit/audit-log-port';
+import { verifyAuditLog } from '../../domain/audit/verify-chain';
+import { problem, validationProblem } from './problem';
+
+export const auditQuery = z.strictObject({
+  subject: z.string().min(1).optional(),
+  fromSequence: z.coerce.number().int().positive().optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(200),
+});
+
+export function createGovernanceApi(deps: { audit: AuditLog; hashOf: HashOf; signingKeys: () => Promise<unknown> }) {
+  return {
+    async listAudit(request: HttpRequest): Promise<HttpResponseInit> {
+      const parsed = auditQuery.safeParse(Object.fromEntries(request.query.entries()));
+      if (!parsed.success) return validationProblem(parsed.error);
+      return { status: 200, jsonBody: await deps.audit.list(parsed.data) };
+    },
+    async verifyAudit(): Promise<HttpResponseInit> {
+      return { status: 200, jsonBody: await verifyAuditLog(deps.audit, deps.hashOf) };
+    },
+    /** Public keys only; 503 while signing is not set up (the app starts before it is). */
+    async signingKeys(): Promise<HttpResponseInit> {
+      try {
+        return { status: 200, jsonBody: await deps.signingKeys() };
+      } catch (err) {
+        return problem(503, 'Signing not available', err instanceof Error ? err.message : String(err));
+      }
+    },
+  };
+}
