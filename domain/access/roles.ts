@@ -1,26 +1,12 @@
 /**
  * Who may do what. Roles are Entra ID app roles (or groups mapped to them by configuration) as App Service
- * authentication presents them (functions/http/principal.ts). The matrix is data, so endpoints, docs and tests
- * all read the same table:
- *
- * | permission          | what it covers                                                   | Viewer | Operator | Approver | Admin |
- * |---------------------|------------------------------------------------------------------|:------:|:--------:|:--------:|:-----:|
- * | updates.read        | GET /api/updates…                                                |   x    |    x     |    x     |   x   |
- * | updates.write       | POST /api/updates (register an update by hand)                   |        |    x     |          |   x   |
- * | rollouts.read       | GET /api/rollouts…                                               |   x    |    x     |    x     |   x   |
- * | rollouts.create     | POST /api/rollouts                                               |        |    x     |          |   x   |
- * | rollouts.control    | POST /api/rollouts/{id}/pause, resume, cancel, rollback          |        |    x     |          |   x   |
- * | rollouts.approve    | POST /api/rollouts/{id}/approvals (the approval policy still     |        |          |    x     |   x   |
- * |                     | decides whether this person may approve this rollout)            |        |          |          |       |
- * | devices.read        | GET /api/devices/{id}, GET /api/inventory                        |   x    |    x     |    x     |   x   |
- * | imports.read        | GET /api/imports…, GET /api/import-rules…                        |   x    |    x     |    x     |   x   |
- * | imports.rules.write | PUT /api/import-rules/{id}: decides what CI output gets signed   |        |          |          |   x   |
- * | audit.read          | GET /api/audit, GET /api/audit/verify                            |   x    |    x     |    x     |   x   |
- * | reports.read        | GET /api/reports/…                                               |   x    |    x     |    x     |   x   |
- * | signing-keys.read   | GET /api/signing-keys (public keys only)                         |   x    |    x     |    x     |   x   |
+ * authentication presents them (functions/http/principal.ts). `permissions` below is the matrix; each route names
+ * the one permission it needs in the route table (functions/http/routes.ts), and the README's table of routes and
+ * roles is rendered from both (`npm run docs:routes`).
  *
  * Viewer reads; Operator also publishes and runs rollouts; Approver also approves, but cannot start or steer a
- * rollout (so one person holding one role cannot push software alone); Admin has every permission.
+ * rollout (so one person holding one role cannot push software alone); Admin has every permission. Whether an
+ * approver may decide on a given rollout is the approval policy's rule (domain/rollouts/approval-rules.ts).
  */
 
 /** Role values as configured in the app registration. Stored and configured values: never rename one. */

@@ -97,12 +97,12 @@ export const routes: readonly RouteDefinition[] = [
   },
   {
     name: 'rolloutReport', method: 'GET', path: 'reports/rollouts/{id}', access: 'reports.read',
-    summary: "A rollout's report: waves, health timeline, cohort analysis, approvals (JSON or Markdown)",
+    summary: "A rollout's report: waves, health timeline, cohort analysis, approvals (`?format=json|csv|html`)",
     handler: (s) => (request) => s.reports.rollout(request),
   },
   {
     name: 'complianceReport', method: 'GET', path: 'reports/compliance', access: 'reports.read',
-    summary: 'Fleet compliance against an update',
+    summary: 'Exposure windows: time to 95 % and 100 % of eligible devices, devices still exposed',
     handler: (s) => (request) => s.reports.compliance(request),
   },
   {
