@@ -87,6 +87,28 @@ const maxTelemetryProblems = 5000;
 
 const notRead = (): DeviceReport[] | undefined => undefined;
 
+const isFailure = (state: DeviceRolloutState): boolean => state === 'failed' || state === 'unhealthy' || state === 'silent';
+
+/** The batch with each device in the state `judge` gives it, stamped `at` where that changed. Pure: a conflict runs it again. */
+function judgedBatch(batch: BatchRecord, judge: (device: BatchDevice) => DeviceRolloutState, at: string): BatchRecord {
+  return {
+    ...batch,
+    devices: batch.devices.map((d) => {
+      const state = judge(d);
+      return state === d.state ? d : { ...d, state, updatedAt: at };
+    }),
+  };
+}
+
+/**
+ * The devices a write at `at` moved: in another state than when the batch was read, and stamped `at` (a rival
+ * writer that moved a device first stamped its own time, so the device is counted by it, not twice).
+ */
+function changedBy(read: BatchRecord, saved: BatchRecord, at: string): BatchDevice[] {
+  const stateWhenRead = new Map(read.devices.map((d) => [d.deviceId, d.state]));
+  return saved.devices.filter((d) => d.updatedAt === at && d.state !== stateWhenRead.get(d.deviceId));
+}
+
 export function createRolloutActivities(ports: RolloutPorts) {
   const { rollouts, updates, fleet } = ports;
   const observability = ports.observability ?? noObservability;
@@ -166,25 +188,12 @@ export function createRolloutActivities(ports: RolloutPorts) {
         all.push(...batch.devices);
         continue;
       }
-      // The change may run again on a conflict: only its last run's failures are the ones saved.
-      let failedHere: typeof newlyFailed = [];
-      const saved = await rollouts.updateBatch(rolloutId, batch.id, (b) => {
-        failedHere = [];
-        return {
-          ...b,
-          devices: b.devices.map((d) => {
-            const state = judge(d);
-            if (state === d.state) return d;
-            if (state === 'failed' || state === 'unhealthy' || state === 'silent') failedHere.push({ deviceId: d.deviceId, state });
-            return { ...d, state, updatedAt: at };
-          }),
-        };
-      });
-      newlyFailed.push(...failedHere);
+      const saved = await rollouts.updateBatch(rolloutId, batch.id, (b) => judgedBatch(b, judge, at));
       all.push(...saved.devices);
-      // Counted from the stored outcome (the update above may run again on a conflict): devices open before, settled now.
-      const wasOpen = new Set(batch.devices.filter((d) => d.state === 'dispatched').map((d) => d.deviceId));
-      newlySucceeded += saved.devices.filter((d) => d.state === 'succeeded' && wasOpen.has(d.deviceId)).length;
+      // From the batch as read and as saved, never from inside the change: it may run again on a conflict.
+      const changed = changedBy(batch, saved, at);
+      newlyFailed.push(...changed.filter((d) => isFailure(d.state)).map(({ deviceId, state }) => ({ deviceId, state })));
+      newlySucceeded += changed.filter((d) => d.state === 'succeeded').length;
     }
     const counts = countDevices(all);
     await updateWaveCounts(rolloutId, wave, counts, at, { assessedAt: at });
@@ -363,15 +372,10 @@ export function createRolloutActivities(ports: RolloutPorts) {
         metrics: result.metrics.map(({ metric, verdict, critical, updatedCount, baselineCount, pValue, shift, shiftInterval, regressionPercent, regressionInterval, reason: why }) =>
           ({ metric, verdict, critical, updatedCount, baselineCount, pValue, shift, shiftInterval, regressionPercent, regressionInterval, reason: why })),
       };
-      let previous: WaveRecord['analysis'];
-      await rollouts.update(rolloutId, (r) => ({
-        ...r, waves: r.waves.map((w) => {
-          if (w.index !== wave) return w;
-          previous = w.analysis;
-          return { ...w, analysis };
-        }),
-      }));
+      await rollouts.update(rolloutId, (r) => ({ ...r, waves: r.waves.map((w) => (w.index === wave ? { ...w, analysis } : w)) }));
       // Audited when the verdict changes, with the numbers: the trail shows how the judgement moved, not every check.
+      // The one before is the record's as read above: only this activity writes a wave's analysis, one at a time.
+      const previous = record.waves[waveIndex]?.analysis;
       if (previous?.verdict !== analysis.verdict) {
         await ports.lifecycle?.({
           stepId: `${rolloutId}:analysis:${wave}:${at}`, action: 'wave.analyzed', eventType: 'Contoso.Ota.WaveStatusChanged', subject: `rollouts/${rolloutId}`, actor: 'system', at,
