@@ -4,6 +4,7 @@
  */
 import { classifyDevice } from '../domain/rollouts/device-classifier';
 import { isRestored } from '../domain/rollouts/restore-check';
+import { isFailure, judgedBatch, movedBy } from '../domain/rollouts/batch-judgement';
 import { planCohorts } from '../domain/rollouts/analysis-cohorts';
 import { analyzeWave } from '../domain/analysis/cohort-analysis';
 import { countDevices } from '../domain/rollouts/rollout-view';
@@ -87,28 +88,6 @@ const maxTelemetryProblems = 5000;
 
 const notRead = (): DeviceReport[] | undefined => undefined;
 
-const isFailure = (state: DeviceRolloutState): boolean => state === 'failed' || state === 'unhealthy' || state === 'silent';
-
-/** The batch with each device in the state `judge` gives it, stamped `at` where that changed. Pure: a conflict runs it again. */
-function judgedBatch(batch: BatchRecord, judge: (device: BatchDevice) => DeviceRolloutState, at: string): BatchRecord {
-  return {
-    ...batch,
-    devices: batch.devices.map((d) => {
-      const state = judge(d);
-      return state === d.state ? d : { ...d, state, updatedAt: at };
-    }),
-  };
-}
-
-/**
- * The devices a write at `at` moved: in another state than when the batch was read, and stamped `at` (a rival
- * writer that moved a device first stamped its own time, so the device is counted by it, not twice).
- */
-function changedBy(read: BatchRecord, saved: BatchRecord, at: string): BatchDevice[] {
-  const stateWhenRead = new Map(read.devices.map((d) => [d.deviceId, d.state]));
-  return saved.devices.filter((d) => d.updatedAt === at && d.state !== stateWhenRead.get(d.deviceId));
-}
-
 export function createRolloutActivities(ports: RolloutPorts) {
   const { rollouts, updates, fleet } = ports;
   const observability = ports.observability ?? noObservability;
@@ -191,9 +170,9 @@ export function createRolloutActivities(ports: RolloutPorts) {
       const saved = await rollouts.updateBatch(rolloutId, batch.id, (b) => judgedBatch(b, judge, at));
       all.push(...saved.devices);
       // From the batch as read and as saved, never from inside the change: it may run again on a conflict.
-      const changed = changedBy(batch, saved, at);
-      newlyFailed.push(...changed.filter((d) => isFailure(d.state)).map(({ deviceId, state }) => ({ deviceId, state })));
-      newlySucceeded += changed.filter((d) => d.state === 'succeeded').length;
+      const moved = movedBy(batch, saved, at);
+      newlyFailed.push(...moved.filter((d) => isFailure(d.state)).map(({ deviceId, state }) => ({ deviceId, state })));
+      newlySucceeded += moved.filter((d) => d.state === 'succeeded').length;
     }
     const counts = countDevices(all);
     await updateWaveCounts(rolloutId, wave, counts, at, { assessedAt: at });
