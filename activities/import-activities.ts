@@ -35,6 +35,12 @@ const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest(
 export function createImportActivities(ports: ImportPorts) {
   const { rules, records, counters, packages, updates } = ports;
 
+  /** Stores `candidate` as the event's release counter unless one is stored already; the stored one is returned. */
+  async function assignReleaseCounter(eventId: string, candidate: number): Promise<number> {
+    const saved = await records.update(eventId, (r) => (r.releaseCounter === undefined ? { ...r, releaseCounter: candidate } : r));
+    return saved.releaseCounter ?? candidate;
+  }
+
   return {
     async resolveImport(artifact: PushedArtifact): Promise<ResolvedImport> {
       const pushed = artifact.kind === 'image' ? { repository: artifact.repository } : { blobPath: artifact.blobPath };
@@ -93,8 +99,8 @@ export function createImportActivities(ports: ImportPorts) {
       const rule = await rules.get(ruleId);
       if (!rule) throw new Error(`import rule ${ruleId} was deleted`);
       const record = await records.get(artifact.eventId);
-      const releaseCounter = record?.releaseCounter ?? (await counters.next(updateId.name));
-      if (record?.releaseCounter === undefined) await records.update(artifact.eventId, (r) => ({ ...r, releaseCounter: r.releaseCounter ?? releaseCounter }));
+      // The stored counter wins: a run that raced this one and stored its counter first signs with that one too.
+      const releaseCounter = record?.releaseCounter ?? await assignReleaseCounter(artifact.eventId, await counters.next(updateId.name));
       const now = ports.now();
       const signer = await ports.signer();
       const manifest: UpdateManifest = {

@@ -4,6 +4,7 @@
  */
 import { classifyDevice } from '../domain/rollouts/device-classifier';
 import { isRestored } from '../domain/rollouts/restore-check';
+import { isFailure, judgedBatch, movedBy } from '../domain/rollouts/batch-judgement';
 import { planCohorts } from '../domain/rollouts/analysis-cohorts';
 import { analyzeWave } from '../domain/analysis/cohort-analysis';
 import { countDevices } from '../domain/rollouts/rollout-view';
@@ -166,25 +167,12 @@ export function createRolloutActivities(ports: RolloutPorts) {
         all.push(...batch.devices);
         continue;
       }
-      // The change may run again on a conflict: only its last run's failures are the ones saved.
-      let failedHere: typeof newlyFailed = [];
-      const saved = await rollouts.updateBatch(rolloutId, batch.id, (b) => {
-        failedHere = [];
-        return {
-          ...b,
-          devices: b.devices.map((d) => {
-            const state = judge(d);
-            if (state === d.state) return d;
-            if (state === 'failed' || state === 'unhealthy' || state === 'silent') failedHere.push({ deviceId: d.deviceId, state });
-            return { ...d, state, updatedAt: at };
-          }),
-        };
-      });
-      newlyFailed.push(...failedHere);
+      const saved = await rollouts.updateBatch(rolloutId, batch.id, (b) => judgedBatch(b, judge, at));
       all.push(...saved.devices);
-      // Counted from the stored outcome (the update above may run again on a conflict): devices open before, settled now.
-      const wasOpen = new Set(batch.devices.filter((d) => d.state === 'dispatched').map((d) => d.deviceId));
-      newlySucceeded += saved.devices.filter((d) => d.state === 'succeeded' && wasOpen.has(d.deviceId)).length;
+      // From the batch as read and as saved, never from inside the change: it may run again on a conflict.
+      const moved = movedBy(batch, saved, at);
+      newlyFailed.push(...moved.filter((d) => isFailure(d.state)).map(({ deviceId, state }) => ({ deviceId, state })));
+      newlySucceeded += moved.filter((d) => d.state === 'succeeded').length;
     }
     const counts = countDevices(all);
     await updateWaveCounts(rolloutId, wave, counts, at, { assessedAt: at });
@@ -363,15 +351,10 @@ export function createRolloutActivities(ports: RolloutPorts) {
         metrics: result.metrics.map(({ metric, verdict, critical, updatedCount, baselineCount, pValue, shift, shiftInterval, regressionPercent, regressionInterval, reason: why }) =>
           ({ metric, verdict, critical, updatedCount, baselineCount, pValue, shift, shiftInterval, regressionPercent, regressionInterval, reason: why })),
       };
-      let previous: WaveRecord['analysis'];
-      await rollouts.update(rolloutId, (r) => ({
-        ...r, waves: r.waves.map((w) => {
-          if (w.index !== wave) return w;
-          previous = w.analysis;
-          return { ...w, analysis };
-        }),
-      }));
+      await rollouts.update(rolloutId, (r) => ({ ...r, waves: r.waves.map((w) => (w.index === wave ? { ...w, analysis } : w)) }));
       // Audited when the verdict changes, with the numbers: the trail shows how the judgement moved, not every check.
+      // The one before is the record's as read above: only this activity writes a wave's analysis, one at a time.
+      const previous = record.waves[waveIndex]?.analysis;
       if (previous?.verdict !== analysis.verdict) {
         await ports.lifecycle?.({
           stepId: `${rolloutId}:analysis:${wave}:${at}`, action: 'wave.analyzed', eventType: 'Contoso.Ota.WaveStatusChanged', subject: `rollouts/${rolloutId}`, actor: 'system', at,

@@ -12,6 +12,10 @@ export interface ImportRecordStore {
   /** 'exists' when the event was seen before (then nothing changes): the same event twice imports once. */
   create(record: ImportRecord): Promise<'created' | 'exists'>;
   get(eventId: string): Promise<ImportRecord | undefined>;
+  /**
+   * Read-modify-write guarded by the etag: on a concurrent change `change` runs again on the newer record, so it
+   * must be pure (its result from its argument alone, nothing changed outside it). Throws NotFoundError.
+   */
   update(eventId: string, change: (current: ImportRecord) => ImportRecord): Promise<ImportRecord>;
   list(filter?: { status?: ImportRecord['status'] }): Promise<ImportRecord[]>;
 }

@@ -35,11 +35,17 @@ export interface RolloutStore {
   listPage(filter: { status?: RolloutStatus }, page: PageRequest): Promise<Page<RolloutSummary>>;
   /** The id of a rollout `createdBy` made of `updateId`, if any. */
   findCreatedBy(createdBy: string, updateId: UpdateId): Promise<string | undefined>;
-  /** Read-modify-write guarded by the etag; retried on a concurrent change. Throws NotFoundError. */
+  /**
+   * Read-modify-write guarded by the etag: on a concurrent change it reads again and calls `change` again, so
+   * `change` must be pure: it derives the record it returns from its argument alone and changes nothing else
+   * (no pushes to outer arrays, no counters). Side results (what to audit, what to count) are computed after the
+   * write, from the record read before it and the record returned. Throws NotFoundError.
+   */
   update(id: string, change: (current: RolloutRecord) => RolloutRecord): Promise<RolloutRecord>;
   /** Creates each batch unless it exists (idempotent: planning twice keeps the first plan). */
   putBatches(batches: BatchRecord[]): Promise<void>;
   getBatch(rolloutId: string, batchId: string): Promise<BatchRecord | undefined>;
+  /** Read-modify-write of one batch, as `update`: `change` may run more than once and must be pure. */
   updateBatch(rolloutId: string, batchId: string, change: (current: BatchRecord) => BatchRecord): Promise<BatchRecord>;
   listBatches(rolloutId: string, wave?: number): Promise<BatchRecord[]>;
 }
