@@ -15,6 +15,8 @@ import { createDevicesApi } from './http/devices-api';
 import { createReportsApi } from './http/reports-api';
 import { createImportRulesApi } from './http/import-rules-api';
 import { createGovernanceApi } from './http/governance-api';
+import { openApiDocument } from './http/openapi';
+import { routes } from './http/routes';
 import { DefaultAzureCredential, type TokenCredential } from '@azure/identity';
 import { createBlobHealthProbe } from '../adapters/blob/blob-health-probe';
 import { createBlobServiceClient } from '../adapters/blob/blob-service-client';
@@ -141,6 +143,7 @@ registerHttp({
       cosmos: createCosmosHealthProbe(cosmos, config.cosmos.database),
     },
   }),
+  openApi: async () => ({ status: 200, headers: { 'Cache-Control': 'no-store' }, jsonBody: openApiDocument(routes, readAppVersion()) }),
   updates: createUpdatesApi({ updates, now }),
   rollouts: (context) => createRolloutsApi({ rollouts, ...useCasesFor(context) }),
   devices: createDevicesApi({ fleet, health }),

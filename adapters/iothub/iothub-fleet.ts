@@ -12,7 +12,8 @@ import { randomUUID } from 'node:crypto';
 import type { JobClient, Registry } from 'azure-iothub';
 import type { DeviceDetails, DeviceReport, DeviceSummary } from '../../domain/fleet/device';
 import type { Observability } from '../../domain/observability/observability-port';
-import { InvalidTargetQueryError, type DesiredVersion, type DeviceTarget, type DispatchHint, type FleetPort, type ReportScope } from '../../domain/fleet/fleet-port';
+import { InvalidTargetQueryError, type DesiredVersion, type DeviceFilter, type DeviceTarget, type DispatchHint, type FleetPort, type ReportScope } from '../../domain/fleet/fleet-port';
+import { InvalidContinuationTokenError } from '../../domain/rollouts/rollout-store-port';
 import type { BreakerState, CircuitBreakerSettings } from './circuit-breaker';
 import { systemClock, type Clock } from './clock';
 import { HubCaller } from './hub-caller';
@@ -23,7 +24,7 @@ import { buildCommand, desiredPatch, type UrlFor } from './ota-command';
 import { dispatchPatches, type DevicePatch } from './patch-dispatch';
 import type { RetryPolicy } from './retry';
 import { toDetails, toReport, toSummary } from './twin-mapping';
-import { desiredCommandIn, desiredCommandIs, idConditions, isQuotable, queryAll } from './twin-queries';
+import { desiredCommandIn, desiredCommandIs, idConditions, isQuotable, literal, queryAll, queryPage } from './twin-queries';
 
 export type DispatchMode = 'patches' | 'job';
 
@@ -154,6 +155,23 @@ export class IotHubFleet implements FleetPort {
   async getDevice(deviceId: string): Promise<DeviceDetails | undefined> {
     const twin = await this.readTwin(deviceId);
     return twin === undefined ? undefined : toDetails(twin);
+  }
+
+  async listDevices(filter: DeviceFilter, page: { limit: number; continuationToken?: string }): Promise<{ items: DeviceSummary[]; continuationToken?: string }> {
+    const conditions = [
+      ...(filter.site !== undefined ? [`tags.site = ${literal(filter.site)}`] : []),
+      ...(filter.model !== undefined ? [`tags.model = ${literal(filter.model)}`] : []),
+      ...(filter.version !== undefined ? [`properties.reported.ota.installedVersion = ${literal(filter.version)}`] : []),
+    ];
+    const sql = `SELECT * FROM devices${conditions.length ? ` WHERE ${conditions.join(' AND ')}` : ''}`;
+    try {
+      const { rows, continuationToken } = await queryPage(this.caller, this.registry, sql, page.limit, page.continuationToken);
+      return { items: rows.map(toSummary).filter((d): d is DeviceSummary => d !== undefined), ...(continuationToken ? { continuationToken } : {}) };
+    } catch (err) {
+      // The hub answers 400 to a continuation token it did not issue.
+      if (statusOf(err) === 400 && page.continuationToken !== undefined) throw new InvalidContinuationTokenError('continuationToken was not issued by this list');
+      throw err;
+    }
   }
 
   /** Devices per hub second for one send, next to the quota the app paces that dispatch mode to. */

@@ -78,6 +78,14 @@ export function idConditions(deviceIds: readonly string[], maxIds: number, state
   return result;
 }
 
+/** One page of a query: its rows and the token of the next page (absent on the last). */
+export async function queryPage(caller: HubCaller, registry: Registry, sql: string, pageSize: number, token?: string): Promise<{ rows: unknown[]; continuationToken?: string }> {
+  const query = registry.createQuery(sql, pageSize);
+  const page = await caller.call('query', () => (token === undefined ? query.next() : query.next(token)));
+  const next = page.message.headers['x-ms-continuation'];
+  return { rows: Array.isArray(page.result) ? (page.result as unknown[]) : [], ...(typeof next === 'string' && next !== '' ? { continuationToken: next } : {}) };
+}
+
 /** Runs a query to its last page, each page one paced, retried call. */
 export async function queryAll(caller: HubCaller, registry: Registry, sql: string, pageSize = defaultPageSize): Promise<unknown[]> {
   const query = registry.createQuery(sql, pageSize);

@@ -67,17 +67,17 @@ export const rolloutRequestSchema = z.strictObject({
   updateId: updateIdSchema,
   target,
   canary: canary.default({ devices: 1 }),
-  canarySoak: positiveDuration.default(30 * 60_000),
-  waves: atMost(z.strictObject({ percent: z.number().gt(0).max(100), soak: positiveDuration }), limits.waves, 'waves').min(1, 'needs at least one wave'),
-  healthCheckInterval: positiveDuration.default(60_000),
-  deviceTimeout: positiveDuration.default(30 * 60_000),
+  canarySoak: positiveDuration.default(30 * 60_000).describe('How long the canary soaks before the first wave: ISO 8601 duration, default PT30M'),
+  waves: atMost(z.strictObject({ percent: z.number().gt(0).max(100).describe('Cumulative share of the target updated when this wave ends'), soak: positiveDuration.describe('ISO 8601 duration, e.g. PT1H') }), limits.waves, 'waves').min(1, 'needs at least one wave'),
+  healthCheckInterval: positiveDuration.default(60_000).describe('How often each wave is judged: ISO 8601 duration, default PT1M'),
+  deviceTimeout: positiveDuration.default(30 * 60_000).describe('A device that has not finished installing after this long counts as failed: ISO 8601 duration, default PT30M'),
   /** A device that was sending health telemetry and stops for this long counts as silent. */
-  healthSilenceTimeout: positiveDuration.default(defaultHealthSilenceTimeoutMs),
+  healthSilenceTimeout: positiveDuration.default(defaultHealthSilenceTimeoutMs).describe('A device that was sending health telemetry and stops for this long counts as silent: ISO 8601 duration, default PT15M'),
   failureThreshold: z.strictObject({
     percent: z.number().min(0).max(100).optional(),
     minDevices: z.number().int().positive().optional(),
     count: z.number().int().positive().optional(),
-  }).default({ percent: 5, minDevices: 10 }),
+  }).default({ percent: 5, minDevices: 10 }).describe('Roll back when failed, unhealthy or silent devices of a wave reach percent (once at least minDevices are judged) or count'),
   approval: z.union([
     z.strictObject({
       stages: atMost(z.strictObject({

@@ -62,6 +62,15 @@ export interface FleetPort {
    */
   readReports(deviceIds: readonly string[], at: string, scope?: ReportScope): Promise<DeviceReport[]>;
   getDevice(deviceId: string): Promise<DeviceDetails | undefined>;
+  /** One page of devices whose tags and installed version match every given filter (one hub query page per call). */
+  listDevices(filter: DeviceFilter, page: { limit: number; continuationToken?: string }): Promise<{ items: DeviceSummary[]; continuationToken?: string }>;
+}
+
+/** Exact matches on the tags operators filter by, and on the installed version. */
+export interface DeviceFilter {
+  site?: string;
+  model?: string;
+  version?: string;
 }
 
 export class InvalidTargetQueryError extends Error {

@@ -12,6 +12,7 @@ export type RouteHandler = (request: HttpRequest, context: InvocationContext) =>
 
 export interface HttpServices {
   health: RouteHandler;
+  openApi: RouteHandler;
   updates: ReturnType<typeof createUpdatesApi>;
   /** Per invocation: its use cases reach the orchestrations through that invocation's durable client. */
   rollouts: (context: InvocationContext) => ReturnType<typeof createRolloutsApi>;

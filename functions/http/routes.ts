@@ -9,6 +9,7 @@ import { maxRolloutBodyBytes } from '../../application/requests/request-limits';
 import type { Permission } from '../../domain/access/roles';
 import { auditQuery } from './governance-api';
 import type { HttpServices, RouteHandler } from './http-services';
+import { deviceListQuery } from './devices-api';
 import { importRuleSchema } from './import-rules-api';
 
 /**
@@ -44,6 +45,11 @@ export const routes: readonly RouteDefinition[] = [
     name: 'health', method: 'GET', path: 'health', access: 'anyone',
     summary: 'Version and the state of Blob storage and Cosmos DB (always 200; a dependency that is down shows as Degraded)',
     handler: (s) => s.health,
+  },
+  {
+    name: 'openApi', method: 'GET', path: 'openapi.json', access: 'anyone',
+    summary: 'This API as an OpenAPI 3.1 document, generated from the route table',
+    handler: (s) => s.openApi,
   },
   {
     name: 'registerUpdate', method: 'POST', path: 'updates', access: 'updates.write', body: updateRequestSchema,
@@ -84,6 +90,11 @@ export const routes: readonly RouteDefinition[] = [
     name: 'controlRollout', method: 'POST', path: 'rollouts/{id}/{action:regex(^(pause|resume|cancel|rollback)$)}', access: 'rollouts.control', durable: true,
     summary: 'Pause, resume, cancel or roll back a rollout (202)',
     handler: (s) => (request, context) => s.rollouts(context).control(request),
+  },
+  {
+    name: 'listDevices', method: 'GET', path: 'devices', access: 'devices.read', query: Object.keys(deviceListQuery.shape),
+    summary: 'One page of devices (id, tags, installed version), filtered by site, model and installed version',
+    handler: (s) => (request) => s.devices.list(request),
   },
   {
     name: 'getDevice', method: 'GET', path: 'devices/{id}', access: 'devices.read',

@@ -106,6 +106,28 @@ describe('queries', () => {
   });
 });
 
+describe('device list', () => {
+  it('pages the fleet with the hub\'s continuation tokens, filtered by site, model and version', async () => {
+    const fleet = fleetOf(hub);
+    const seen = new Set<string>();
+    let token: string | undefined;
+    let pages = 0;
+    do {
+      const page = await fleet.listDevices({ site: 'plant-b', model: 'ctl-b' }, { limit: 400, ...(token ? { continuationToken: token } : {}) });
+      expect(page.items.length).toBeLessThanOrEqual(400);
+      for (const device of page.items) {
+        expect(device.tags).toMatchObject({ site: 'plant-b', model: 'ctl-b' });
+        seen.add(device.deviceId);
+      }
+      token = page.continuationToken;
+      pages++;
+    } while (token);
+    expect(seen.size).toBe(1500);
+    expect(pages).toBe(4);
+    expect((await fleet.listDevices({ site: 'plant-a', version: '9.9.9' }, { limit: 10 })).items).toEqual([]);
+  });
+});
+
 describe.each(['patches', 'job'] as const)('dispatch by %s', (dispatch) => {
   const group = dispatch === 'patches' ? ids('a-', 0, 600) : ids('a-', 600, 600);
   const commandId = `r-it:${dispatch}:install`;

@@ -4,7 +4,7 @@
  * Integration and end-to-end tests use the real IoT Hub adapter against the local IoT Hub instead.
  */
 import type { DeviceDetails, DeviceReport, DeviceSummary } from '../../domain/fleet/device';
-import type { DesiredVersion, DeviceTarget, FleetPort } from '../../domain/fleet/fleet-port';
+import type { DesiredVersion, DeviceFilter, DeviceTarget, FleetPort } from '../../domain/fleet/fleet-port';
 
 interface FakeDevice {
   summary: DeviceSummary;
@@ -69,6 +69,15 @@ export class InMemoryFleet implements FleetPort {
     const device = this.devices.get(deviceId);
     if (!device) return undefined;
     return { ...device.summary, state: device.last?.state ?? 'idle', healthy: device.last?.healthy ?? true, lastReportAt: device.last?.at, desiredVersion: device.command?.desired.version };
+  }
+
+  /** Pages by position in the map; the token is the next position. */
+  async listDevices(filter: DeviceFilter, page: { limit: number; continuationToken?: string }): Promise<{ items: DeviceSummary[]; continuationToken?: string }> {
+    const matching = [...this.devices.values()].map((d) => d.summary).filter((d) =>
+      (filter.site === undefined || d.tags.site === filter.site) && (filter.model === undefined || d.tags.model === filter.model) && (filter.version === undefined || d.installedVersion === filter.version));
+    const start = Number(page.continuationToken ?? 0);
+    const end = start + page.limit;
+    return { items: matching.slice(start, end), ...(end < matching.length ? { continuationToken: String(end) } : {}) };
   }
 
   commandsReceived(deviceId: string): string[] {

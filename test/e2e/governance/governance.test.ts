@@ -7,6 +7,7 @@ import { startLocalStack, waitForRollout, writeProfile, type LocalStack } from '
 import { registerUpdate, rolloutBody, twoSiteFleet } from '../rollouts/fixtures';
 import { permissions, roles } from '../../../domain/access/roles';
 import { routes } from '../../../functions/http/routes';
+import { openApiPath } from '../../../functions/http/openapi';
 
 let stack: LocalStack;
 let rolloutId: string;
@@ -35,6 +36,13 @@ const endpoints = routes.flatMap((route) => concretePaths(route.path).map((path)
 describe('the role matrix', () => {
   it('covers every route of the route table', () => {
     expect(endpoints.length).toBeGreaterThanOrEqual(routes.length);
+  });
+
+  it('serves an OpenAPI document with exactly the routes checked below', async () => {
+    const { status, body } = await stack.api('GET', 'openapi.json', undefined, '');
+    expect(status).toBe(200);
+    const documented = Object.entries(body.paths as Record<string, object>).flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${p}`)).sort();
+    expect(documented).toEqual(routes.map((r) => `${r.method} ${openApiPath(r)}`).sort());
   });
 
   it.each(endpoints)('%s /api/%s (%s): who gets in', async (method, path, access) => {
