@@ -5,13 +5,13 @@
  */
 import type { UpdateManifest } from '../domain/packages/manifest';
 import type { PublicJwk, RevocationListClaims, SigningKeyCertificateClaims } from '../domain/packages/signing';
-import { isCompatible } from '../domain/updates/update';
+import { isCompatible } from '../common/compatibility';
 import { decodeJws, jwsTypes, parseJsonBytes, verifyJwsSignature, type DecodedJws } from './jws';
 import { isNonNegativeInteger, isRecord, parseTimestamp } from './json-shape';
 import { certificateValidityProblem, checkRootSignature, decodeCertificate, decodeRevocationList, type RootSigned } from './key-chain';
 import { parseManifest } from './manifest-shape';
 import { refuse, type Refusal } from './refusal';
-import { compareSemver, isSemver } from './semver';
+import { compareSemver, isSemver } from '../common/semver';
 import { verifyFileAgainstManifest } from './verify-file';
 
 export { verifyFileAgainstManifest } from './verify-file';

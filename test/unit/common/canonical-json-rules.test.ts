@@ -1,4 +1,4 @@
-import { canonicalJson } from '../../../../domain/audit/canonical-json';
+import { canonicalJson } from '../../../common/canonical-json';
 
 describe('canonicalJson', () => {
   it.each([

@@ -1,4 +1,4 @@
-import { canonicalJson } from '../../../device-agent/canonical-json';
+import { canonicalJson } from '../../../common/canonical-json';
 
 describe('canonicalJson', () => {
   it('sorts keys at every depth and writes no whitespace, whatever order the value was built in', () => {
