@@ -157,6 +157,8 @@ const checkCompatibility: Check = ({ manifest }, { device }) => {
   return refuse('incompatible', `device model ${device.model} matches none of the compatibility sets ${JSON.stringify(manifest.compatibility)}`);
 };
 
+// The service predicts this verdict before it sends a command (domain/packages/prerequisites.ts), from what devices
+// report; here the installed list was checked strictly on load, and the refusal names what is installed.
 const checkPrerequisites: Check = ({ manifest }, { device }) => {
   const missing = manifest.prerequisites
     .filter(({ name, minVersion }) => {
