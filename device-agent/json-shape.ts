@@ -3,7 +3,7 @@
  * formed: a verifier that indexes into unchecked JSON can be made to throw, or worse, to compare `undefined`s.
  */
 import type { PublicJwk } from '../domain/packages/signing';
-import { base64urlDecode } from './jws';
+import { decodeBase64url } from '../common/base64url';
 
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -33,5 +33,5 @@ export function parseTimestamp(value: unknown): number | undefined {
 /** A P-256 public key as JWK: both coordinates exactly 32 bytes of base64url. */
 export function isPublicJwk(value: unknown): value is PublicJwk {
   if (!isRecord(value) || value.kty !== 'EC' || value.crv !== 'P-256' || !isNonEmptyString(value.kid)) return false;
-  return [value.x, value.y].every((coordinate) => typeof coordinate === 'string' && base64urlDecode(coordinate)?.byteLength === 32);
+  return [value.x, value.y].every((coordinate) => typeof coordinate === 'string' && decodeBase64url(coordinate)?.byteLength === 32);
 }

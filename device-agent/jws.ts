@@ -5,7 +5,8 @@
  */
 import { createPublicKey, verify } from 'node:crypto';
 import type { PublicJwk } from '../domain/packages/signing';
-import { canonicalJsonBytes } from './canonical-json';
+import { decodeBase64url, encodeBase64url } from '../common/base64url';
+import { canonicalJsonBytes } from '../common/canonical-json';
 
 /** `typ` values: a document signed as one kind can never be accepted as another. */
 export const jwsTypes = {
@@ -40,25 +41,14 @@ const ascii = new TextEncoder();
 const utf8Strict = new TextDecoder('utf-8', { fatal: true });
 const es256SignatureBytes = 64;
 
-export function base64urlEncode(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64url');
-}
-
-/** Strict: only the base64url alphabet, no padding, and the one canonical spelling of the bytes. */
-export function base64urlDecode(text: string): Uint8Array | undefined {
-  if (!/^[A-Za-z0-9_-]*$/.test(text) || text.length % 4 === 1) return undefined;
-  const bytes = new Uint8Array(Buffer.from(text, 'base64url'));
-  return base64urlEncode(bytes) === text ? bytes : undefined;
-}
-
 export async function createJws(header: Omit<JwsHeader, 'alg'>, payload: Uint8Array, sign: RawSigner): Promise<string> {
-  const encodedHeader = base64urlEncode(canonicalJsonBytes({ ...header, alg: 'ES256' }));
-  const signingInput = `${encodedHeader}.${base64urlEncode(payload)}`;
+  const encodedHeader = encodeBase64url(canonicalJsonBytes({ ...header, alg: 'ES256' }));
+  const signingInput = `${encodedHeader}.${encodeBase64url(payload)}`;
   const signature = await sign(ascii.encode(signingInput));
   if (signature.byteLength !== es256SignatureBytes) {
     throw new Error(`ES256 signer returned ${signature.byteLength} bytes; expected a raw r‖s signature of 64 bytes`);
   }
-  return `${signingInput}.${base64urlEncode(signature)}`;
+  return `${signingInput}.${encodeBase64url(signature)}`;
 }
 
 /** Splits and decodes a compact JWS and checks its header; says what is wrong instead of throwing. */
@@ -66,9 +56,9 @@ export function decodeJws(compact: string): DecodeResult {
   const parts = compact.split('.');
   if (parts.length !== 3) return { ok: false, reason: `a compact JWS has 3 dot-separated parts, this has ${parts.length}` };
   const [encodedHeader = '', encodedPayload = '', encodedSignature = ''] = parts;
-  const headerBytes = base64urlDecode(encodedHeader);
-  const payload = base64urlDecode(encodedPayload);
-  const signature = base64urlDecode(encodedSignature);
+  const headerBytes = decodeBase64url(encodedHeader);
+  const payload = decodeBase64url(encodedPayload);
+  const signature = decodeBase64url(encodedSignature);
   if (!headerBytes || !payload || !signature) return { ok: false, reason: 'a JWS part is not valid base64url' };
   const header = parseHeader(headerBytes);
   if (typeof header === 'string') return { ok: false, reason: header };

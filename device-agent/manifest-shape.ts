@@ -5,7 +5,7 @@
 import type { ManifestDelta, ManifestFile, Prerequisite, UpdateManifest } from '../domain/packages/manifest';
 import type { Checked } from './key-chain';
 import { isNonEmptyString, isNonNegativeInteger, isRecord, isStringRecord, parseTimestamp } from './json-shape';
-import { isSemver } from './semver';
+import { isSemver } from '../common/semver';
 
 /** Base64 (not base64url) of 32 bytes, as Device Update writes `hashes.sha256`. */
 const sha256Base64 = /^[A-Za-z0-9+/]{43}=$/;

@@ -5,13 +5,13 @@
  */
 import type { UpdateManifest } from '../domain/packages/manifest';
 import type { PublicJwk, RevocationListClaims, SigningKeyCertificateClaims } from '../domain/packages/signing';
-import { isCompatible } from '../domain/updates/update';
+import { isCompatible } from '../common/compatibility';
 import { decodeJws, jwsTypes, parseJsonBytes, verifyJwsSignature, type DecodedJws } from './jws';
 import { isNonNegativeInteger, isRecord, parseTimestamp } from './json-shape';
 import { certificateValidityProblem, checkRootSignature, decodeCertificate, decodeRevocationList, type RootSigned } from './key-chain';
 import { parseManifest } from './manifest-shape';
 import { refuse, type Refusal } from './refusal';
-import { compareSemver, isSemver } from './semver';
+import { compareSemver, isSemver } from '../common/semver';
 import { verifyFileAgainstManifest } from './verify-file';
 
 export { verifyFileAgainstManifest } from './verify-file';
@@ -157,6 +157,8 @@ const checkCompatibility: Check = ({ manifest }, { device }) => {
   return refuse('incompatible', `device model ${device.model} matches none of the compatibility sets ${JSON.stringify(manifest.compatibility)}`);
 };
 
+// The service predicts this verdict before it sends a command (domain/packages/prerequisites.ts), from what devices
+// report; here the installed list was checked strictly on load, and the refusal names what is installed.
 const checkPrerequisites: Check = ({ manifest }, { device }) => {
   const missing = manifest.prerequisites
     .filter(({ name, minVersion }) => {

@@ -7,8 +7,8 @@
  *                                    [--iothub-quota <class>=<per second>,...] [--fault-proxies]
  *
  * With --data, blobs, durable task hub state, Cosmos data and the hub's devices and twins survive restarts,
- * `kill -9` included. Without --fleet (the built-in demo fleet) the demo update is registered before the service
- * reports ready.
+ * `kill -9` included. Without --fleet (the built-in demo fleet) the demo update is stored before the Functions host
+ * opens its port, so the first 200 of /api/health means a rollout of it can be created.
  */
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -21,7 +21,7 @@ import { startCosmos } from '../devhost/standins/cosmos';
 import { startLocalIotHub } from '../local-iothub';
 import { demoProfilePath } from '../local-iothub/virtual-devices/fleet-profile';
 import { ensureLocalKeys } from '../adapters/signing/local-keys';
-import { demoUpdateId, registerDemoUpdate } from './demo-update';
+import { demoUpdateId, storeDemoUpdate } from './demo-update';
 import { findRepoRoot, readLocalSettings } from './local-settings';
 import { provisionLocal, provisionLocalBlobs } from './provision-local';
 import { useStackTempDir } from './stack-temp';
@@ -264,7 +264,16 @@ async function main(): Promise<void> {
     };
     // Without a database name the app itself refuses to start and names the missing setting.
     if (settings.COSMOS_DATABASE) {
-      await provisionLocal({ endpoint: cosmos.endpoint, key: cosmos.key, database: settings.COSMOS_DATABASE });
+      const database = { endpoint: cosmos.endpoint, key: cosmos.key, database: settings.COSMOS_DATABASE };
+      await provisionLocal(database);
+      // The built-in demo fleet comes with its update, stored before the host opens its port: whatever sees the
+      // host answer can create a rollout of it at once.
+      if (!options.fleet) {
+        const outcome = await storeDemoUpdate(database, new Date());
+        const { provider, name, version } = demoUpdateId;
+        console.log(`Demo update ${provider}/${name} ${version} ${outcome === 'exists' ? 'was registered already' : 'registered'}`);
+      }
+      if (stopping) return stopAndExit();
     }
     await provisionLocalBlobs(azurite.connectionString, [settings.UPDATES_CONTAINER ?? 'updates', settings.FIRMWARE_UPLOAD_CONTAINER ?? 'firmware-uploads']);
 
@@ -282,15 +291,6 @@ async function main(): Promise<void> {
     running.push({ what: 'event delivery', stop: async () => iotHub.setEventsEndpoint(undefined) });
     started = true;
     if (stopping) return stopAndExit();
-
-    // The built-in demo fleet comes with its update, so "ready" means a rollout can be created at once.
-    if (!options.fleet) {
-      // A Ctrl-C meanwhile stops the host under the request: that failure is the shutdown's, not start-up's.
-      const outcome = await registerDemoUpdate(host.url).catch((err: unknown) => { if (!stopping) throw err; });
-      if (stopping) return;
-      const { provider, name, version } = demoUpdateId;
-      console.log(`Demo update ${provider}/${name} ${version} ${outcome === 'exists' ? 'was registered already' : 'registered'}`);
-    }
 
     // Azurite's well-known development account (public, not a secret): where CI-style uploads go locally.
     console.log(`Blob storage (Azurite): ${azurite.connectionString}`);

@@ -4,8 +4,9 @@
  */
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import type { PublicJwk } from '../../domain/packages/signing';
-import { canonicalJson } from '../../device-agent/canonical-json';
-import { base64urlEncode, type RawSigner } from '../../device-agent/jws';
+import { canonicalJson } from '../../common/canonical-json';
+import { encodeBase64url } from '../../common/base64url';
+import type { RawSigner } from '../../device-agent/jws';
 
 export function generateEs256Key(): KeyObject {
   return generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
@@ -14,7 +15,7 @@ export function generateEs256Key(): KeyObject {
 /** RFC 7638: SHA-256 over the required members in lexicographic order, no whitespace — which is canonical JSON. */
 export function jwkThumbprint(jwk: Pick<PublicJwk, 'kty' | 'crv' | 'x' | 'y'>): string {
   const members = { crv: jwk.crv, kty: jwk.kty, x: jwk.x, y: jwk.y };
-  return base64urlEncode(createHash('sha256').update(canonicalJson(members)).digest());
+  return encodeBase64url(createHash('sha256').update(canonicalJson(members)).digest());
 }
 
 /** The public JWK of a P-256 key (private or public), with its thumbprint as kid. */

@@ -4,7 +4,7 @@
  */
 import type { KeyObject } from 'node:crypto';
 import type { PublicJwk, RevocationListClaims, SigningKeyCertificateClaims } from '../../domain/packages/signing';
-import { canonicalJsonBytes } from '../../device-agent/canonical-json';
+import { canonicalJsonBytes } from '../../common/canonical-json';
 import { createJws, jwsTypes } from '../../device-agent/jws';
 import { es256Signer, publicJwkOf } from './ec-keys';
 

@@ -5,7 +5,7 @@
  */
 import type { UpdateManifest } from '../../domain/packages/manifest';
 import type { ManifestSigner } from '../../domain/packages/signing';
-import { canonicalJsonBytes } from '../../device-agent/canonical-json';
+import { canonicalJsonBytes } from '../../common/canonical-json';
 import { createJws, decodeJws, jwsTypes, verifyJwsSignature } from '../../device-agent/jws';
 import { parseManifest } from '../../device-agent/manifest-shape';
 import { certificateValidityProblem, decodeCertificate } from '../../device-agent/key-chain';

@@ -1,6 +1,10 @@
 /**
  * The desired `ota.command`, checked before any field is relied on: the service writes it, but a malformed one
  * must be reported as such (by its id), never crash the agent.
+ *
+ * The local IoT Hub's virtual devices read the same command with a looser parser of their own
+ * (local-iothub/virtual-devices/ota-command.ts). This one must be stricter: the agent writes each file into a slot
+ * folder and downloads it, so a file name with folders or a URL that is not one is refused before anything is done.
  */
 import { z } from 'zod';
 import type { OtaCommand } from './journal';

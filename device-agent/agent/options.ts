@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
-import { isSemver } from '../semver';
+import { isSemver } from '../../common/semver';
 
 /** As commander hands them over: strings, absent when not given. */
 export interface RawOptions {

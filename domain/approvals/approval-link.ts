@@ -6,7 +6,8 @@
  * re-serialised before checking, and the signature is checked before the JSON is even parsed: any change to
  * the payload is "forged", not "malformed".
  */
-import { decodeBase64url, encodeBase64url, sameBytes } from './base64url';
+import { decodeBase64url, encodeBase64url } from '../../common/base64url';
+import { sameBytes } from './same-bytes';
 
 export type LinkDecision = 'approve' | 'reject';
 

@@ -4,14 +4,14 @@
  *
  * Hashing rule (a stored contract: changing it invalidates every stored chain):
  *   hash = hex(SHA-256(UTF-8(canonicalJson({ sequence, at, actor, action, subject, details, previousHash }))))
- * i.e. over the entry without its `hash`, with canonical-json.ts's rules; `previousHash` is the previous entry's
+ * i.e. over the entry without its `hash`, with common/canonical-json.ts's rules; `previousHash` is the previous entry's
  * `hash`, and GENESIS_HASH (64 zeros) for entry 1. Sequences start at 1 and have no gaps.
  *
  * SHA-256 is injected as `HashOf` rather than implemented here: domain/ does no I/O and imports no `node:*`,
  * and a hand-written SHA-256 would be security code nobody reviews. The adapter passes node:crypto's; tests
  * may pass the same. The domain keeps what matters for verification: what text is hashed and how entries chain.
  */
-import { canonicalJson } from './canonical-json';
+import { canonicalJson } from '../../common/canonical-json';
 
 /**
  * What happened. Stored values: never rename or remove one.
@@ -59,7 +59,7 @@ export interface AuditEntry {
   action: AuditAction;
   /** What it is about, `<kind>:<id>`: 'rollout:ro-42', 'update:contoso/line-controller/2.0.0', 'device:ctl-7'. */
   subject: string;
-  /** Action-specific facts (comment, wave, counts, reason); JSON data only, see canonical-json.ts. */
+  /** Action-specific facts (comment, wave, counts, reason); JSON data only, see common/canonical-json.ts. */
   details: Record<string, unknown>;
   /** The previous entry's hash; GENESIS_HASH for entry 1. */
   previousHash: string;

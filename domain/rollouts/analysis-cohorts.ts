@@ -6,7 +6,7 @@
  *   before it was judged in (from that wave's start until this wave's first dispatch).
  * Each cohort is capped by a stable hash order (a fair sample, the same on every replay of the check).
  */
-import { spreadHash32 } from '../hash';
+import { spreadHash32 } from '../../common/stable-hash';
 import type { MetricWindow } from '../telemetry/metric-buckets';
 import type { BatchRecord } from './rollout-record';
 

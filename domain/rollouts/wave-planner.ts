@@ -6,7 +6,7 @@
  * rather than its first ids. A different rollout draws a different canary.
  */
 import type { DeviceSummary } from '../fleet/device';
-import { spreadHash32 } from '../hash';
+import { spreadHash32 } from '../../common/stable-hash';
 import type { CanarySpec, WaveSpec } from './rollout-spec';
 
 export interface PlannedBatch {

@@ -31,7 +31,5 @@ export function updateKey(id: UpdateId): string {
   return `${id.provider}/${id.name}/${id.version}`;
 }
 
-/** A device is compatible when all properties of at least one compatibility set equal its own. */
-export function isCompatible(deviceProperties: Record<string, string | undefined>, compatibility: readonly CompatibilitySet[]): boolean {
-  return compatibility.some((set) => Object.entries(set).every(([key, value]) => deviceProperties[key] === value));
-}
+// One rule for the service and devices (common/compatibility.ts); re-exported so domain users find it with Update.
+export { isCompatible } from '../../common/compatibility';

@@ -2,8 +2,8 @@
  * Which partition of the built-in endpoint a device's messages go to: a stable hash of the device id, as IoT Hub
  * does, so one device's messages stay in order on one partition, on every run.
  */
-import { hash32 } from '../virtual-devices/stable-hash';
+import { spreadHash32 } from '../../common/stable-hash';
 
 export function partitionOf(deviceId: string, partitionCount: number): number {
-  return hash32(deviceId) % partitionCount;
+  return spreadHash32(deviceId) % partitionCount;
 }

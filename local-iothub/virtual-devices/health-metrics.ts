@@ -7,7 +7,8 @@
  * top; the metrics never make a device unhealthy (a slower version is a regression, not a broken device).
  */
 import { metricUpperBound, type DistributedMetric, type Distribution, type MetricDistributions } from './metric-rules';
-import { normalHash, unitHash } from './stable-hash';
+import { unitInterval } from '../../common/stable-hash';
+import { normalHash } from './normal-hash';
 
 export interface HealthMetrics {
   restarts: number;
@@ -53,7 +54,7 @@ export function healthMetrics(key: MetricsKey, distributions: MetricDistribution
   const cpuPercent = draw('cpuPercent');
   if (healthy) return { restarts: 0, errorRate: significant(errorRate), cycleTimeMs: significant(cycleTimeMs), cpuPercent: significant(cpuPercent) };
   return {
-    restarts: 1 + Math.floor(3 * unitHash(`${key.seed}:${key.deviceId}:${key.bucket}:restarts`)),
+    restarts: 1 + Math.floor(3 * unitInterval(`${key.seed}:${key.deviceId}:${key.bucket}:restarts`)),
     errorRate: significant(Math.min(1, errorRate * 20)),
     cycleTimeMs: significant(cycleTimeMs * 1.5),
     cpuPercent: significant(Math.min(100, cpuPercent + 30)),

@@ -10,7 +10,7 @@ import { FinishQueue } from './finish-queue';
 import { healthMetrics } from './health-metrics';
 import { toIso } from './iso-time';
 import { distributionsFor, type MetricRule } from './metric-rules';
-import { unitHash } from './stable-hash';
+import { unitInterval } from '../../common/stable-hash';
 import type { Tags } from './version-rules';
 
 /** What a device knows of itself when a message is due; undefined when it sends nothing (offline, disabled, gone). */
@@ -86,7 +86,7 @@ export class HealthTelemetry {
   /** The device's first slot strictly after `afterMs`: slots are its phase plus whole intervals. */
   private nextSlot(deviceId: string, afterMs: number): number {
     const interval = this.options.intervalMs;
-    const phase = Math.floor(unitHash(`health:${deviceId}`) * interval);
+    const phase = Math.floor(unitInterval(`health:${deviceId}`) * interval);
     return phase + interval * (Math.floor((afterMs - phase) / interval) + 1);
   }
 }

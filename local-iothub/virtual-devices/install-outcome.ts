@@ -5,7 +5,7 @@
  */
 import { parseIsoDuration } from '../../devhost/iso-duration';
 import { defaultInstallTime, type Behavior, type FleetProfile } from './fleet-profile';
-import { unitHash } from './stable-hash';
+import { unitInterval } from '../../common/stable-hash';
 import { firstMatching, type Tags } from './version-rules';
 
 export interface InstallOutcome {
@@ -28,9 +28,9 @@ export function installOutcome(profile: Pick<FleetProfile, 'behaviors' | 'seed'>
   if (!behavior) return defaultOutcome;
   const key = `${profile.seed}:${deviceId}:${version}`;
   return {
-    offline: unitHash(`${key}:offline`) < behavior.offlineRate,
-    failed: unitHash(`${key}:install`) < behavior.installFailureRate,
-    unhealthy: unitHash(`${key}:health`) < behavior.unhealthyRate,
+    offline: unitInterval(`${key}:offline`) < behavior.offlineRate,
+    failed: unitInterval(`${key}:install`) < behavior.installFailureRate,
+    unhealthy: unitInterval(`${key}:health`) < behavior.unhealthyRate,
     installTimeMs: behavior.installTimeMs,
   };
 }

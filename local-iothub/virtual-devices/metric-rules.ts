@@ -4,7 +4,7 @@
  * name, or a device no rule matches, keeps the default distribution of its model (see `defaultDistribution`).
  */
 import { z } from 'zod';
-import { unitHash } from './stable-hash';
+import { unitInterval } from '../../common/stable-hash';
 import { firstMatching, whenSchema, type Tags } from './version-rules';
 
 /** Metrics whose distribution a profile can set; `restarts` follows `healthy` alone. */
@@ -57,7 +57,7 @@ export type MetricRule = z.output<typeof metricRuleSchema>;
  * of the model name so models differ. A profile that compares versions should name its medians instead.
  */
 export function defaultDistribution(metric: DistributedMetric, model: string): Distribution {
-  const position = unitHash(`model:${model}`);
+  const position = unitInterval(`model:${model}`);
   const median = { cycleTimeMs: 600 + 600 * position, cpuPercent: 25 + 30 * position, errorRate: 0.001 + 0.004 * position }[metric];
   return { median, spread: defaultSpread[metric] };
 }

@@ -1,6 +1,10 @@
 /**
  * The command a device reads from `desired.ota.command` (see docs/device-twin-contract.md), checked before any
  * field is relied on: the service writes it, but a device must not crash on a malformed one, it reports it.
+ *
+ * Looser than the reference agent's parser (device-agent/agent/command.ts) on purpose: a virtual device keeps files
+ * in memory, so it needs no plain file names or fetchable URLs, and it stands in for any device that follows the
+ * contract, which need not check more than the fields it uses. The agent writes files to disk and must refuse more.
  */
 import { isObject, type Json } from '../hub-state';
 

@@ -1,5 +1,6 @@
-import { canonicalJsonBytes } from '../../../device-agent/canonical-json';
-import { base64urlDecode, base64urlEncode, createJws, jwsTypes } from '../../../device-agent/jws';
+import { canonicalJsonBytes } from '../../../common/canonical-json';
+import { decodeBase64url, encodeBase64url } from '../../../common/base64url';
+import { createJws, jwsTypes } from '../../../device-agent/jws';
 import { verifyFileAgainstManifest, verifySignedManifest, verifyUpdatePackage, type VerifyUpdateInput } from '../../../device-agent/verify-update';
 import { es256Signer, generateEs256Key, publicJwkOf } from '../../../adapters/signing/ec-keys';
 import { LocalKeySigner } from '../../../adapters/signing/local-key-signer';
@@ -13,9 +14,9 @@ function expectRefused(input: VerifyUpdateInput, code: string, reason: RegExp): 
 /** Replaces the payload of a compact JWS and keeps the original header and signature. */
 function withPayload(jws: string, edit: (manifest: Record<string, unknown>) => void): string {
   const [header = '', payload = '', signature = ''] = jws.split('.');
-  const manifest = JSON.parse(Buffer.from(base64urlDecode(payload) ?? []).toString('utf8')) as Record<string, unknown>;
+  const manifest = JSON.parse(Buffer.from(decodeBase64url(payload) ?? []).toString('utf8')) as Record<string, unknown>;
   edit(manifest);
-  return [header, base64urlEncode(canonicalJsonBytes(manifest)), signature].join('.');
+  return [header, encodeBase64url(canonicalJsonBytes(manifest)), signature].join('.');
 }
 
 describe('verifyUpdatePackage', () => {
@@ -158,7 +159,7 @@ describe('verifyUpdatePackage', () => {
 
   it.each([
     ['not a JWS', 'garbage', /not a valid JWS: a compact JWS has 3 dot-separated parts/],
-    ['alg none', `${base64urlEncode(canonicalJsonBytes({ alg: 'none', kid: 'k', typ: jwsTypes.manifest }))}.e30.`, /only "ES256" is accepted/],
+    ['alg none', `${encodeBase64url(canonicalJsonBytes({ alg: 'none', kid: 'k', typ: jwsTypes.manifest }))}.e30.`, /only "ES256" is accepted/],
   ])('refuses a malformed signed manifest: %s (malformed)', async (_label, signedManifest, reason) => {
     const input = await validInput(root, signer);
     input.signedManifest = signedManifest;

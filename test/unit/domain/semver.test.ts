@@ -14,6 +14,13 @@ describe('compareSemver', () => {
     expect(Math.sign(compareSemver(a, b))).toBe(sign);
   });
 
+  it('reads versions others wrote (a v prefix, leading zeros) and ranks them as devices do', () => {
+    expect(isSemver('v2.0.0-rc.1')).toBe(true);
+    expect(compareSemver('v2.0.0-rc.1', '2.0.0')).toBeLessThan(0);
+    expect(compareSemver('01.2.3', '1.2.3')).toBe(0);
+    expect(compareSemver('1.0.0-9007199254740993', '1.0.0-9007199254740992')).toBeGreaterThan(0);
+  });
+
   it('refuses what is not a version', () => {
     expect(isSemver('latest')).toBe(false);
     expect(() => compareSemver('latest', '1.0.0')).toThrow(/'latest' is not a semantic version/);

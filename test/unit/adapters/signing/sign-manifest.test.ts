@@ -1,4 +1,4 @@
-import { canonicalJson } from '../../../../device-agent/canonical-json';
+import { canonicalJson } from '../../../../common/canonical-json';
 import { decodeJws } from '../../../../device-agent/jws';
 import type { ManifestSigner } from '../../../../domain/packages/signing';
 import { generateEs256Key, publicJwkOf } from '../../../../adapters/signing/ec-keys';

@@ -1,22 +1,6 @@
 /** Outcomes are drawn from a stable hash of seed, device and version: the same in every process and on every run. */
-import { spreadHash32 } from '../../../../domain/hash';
 import { parseFleetProfile } from '../../../../local-iothub/virtual-devices/fleet-profile';
 import { behaviorFor, installOutcome } from '../../../../local-iothub/virtual-devices/install-outcome';
-import { hash32, unitHash } from '../../../../local-iothub/virtual-devices/stable-hash';
-
-describe('stable hash', () => {
-  it('is the service’s spread hash, so a profile picks the same devices as the simulated fleet did', () => {
-    for (const text of ['', 'a', 'demo:plant-a-ctl-a-17:2.0.0:install', 'gerät-ü-1', '🙂-device']) expect(hash32(text)).toBe(spreadHash32(text));
-  });
-
-  it('gives numbers in [0, 1)', () => {
-    for (let i = 0; i < 1_000; i++) {
-      const value = unitHash(`d-${i}`);
-      expect(value).toBeGreaterThanOrEqual(0);
-      expect(value).toBeLessThan(1);
-    }
-  });
-});
 
 describe('installOutcome', () => {
   const profile = parseFleetProfile({

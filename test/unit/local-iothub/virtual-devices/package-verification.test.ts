@@ -10,8 +10,9 @@ import path from 'node:path';
 import { revokeSigningKey } from '../../../../adapters/signing/key-hierarchy';
 import { signManifest } from '../../../../adapters/signing/sign-manifest';
 import { createDelta } from '../../../../delta';
-import { canonicalJsonBytes } from '../../../../device-agent/canonical-json';
-import { base64urlDecode, base64urlEncode, createJws, jwsTypes } from '../../../../device-agent/jws';
+import { canonicalJsonBytes } from '../../../../common/canonical-json';
+import { decodeBase64url, encodeBase64url } from '../../../../common/base64url';
+import { createJws, jwsTypes } from '../../../../device-agent/jws';
 import { parseFleetProfile } from '../../../../local-iothub/virtual-devices/fleet-profile';
 import type { VirtualFleetOptions } from '../../../../local-iothub/virtual-devices/virtual-fleet';
 import { ids, ota, restart, send, startHub, stopAll, t0, type Command, type Hub } from './hub-fixture';
@@ -86,9 +87,9 @@ async function expectRefused(hub: Hub, deviceId: string, sent: Command, code: st
 /** Replaces the payload of a compact JWS, keeping its header and signature. */
 function withPayload(jws: string, edit: (manifest: Record<string, unknown>) => void): string {
   const [header = '', payload = '', signature = ''] = jws.split('.');
-  const manifest = JSON.parse(Buffer.from(base64urlDecode(payload) ?? []).toString('utf8')) as Record<string, unknown>;
+  const manifest = JSON.parse(Buffer.from(decodeBase64url(payload) ?? []).toString('utf8')) as Record<string, unknown>;
   edit(manifest);
-  return [header, base64urlEncode(canonicalJsonBytes(manifest)), signature].join('.');
+  return [header, encodeBase64url(canonicalJsonBytes(manifest)), signature].join('.');
 }
 
 describe('virtual devices and signed packages: attacks are refused', () => {

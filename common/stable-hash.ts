@@ -1,6 +1,7 @@
 /**
- * Stable string hashes for deterministic choices (wave order, simulated per-device rates): the same text gives the
- * same number in every process, on every replay.
+ * Stable string hashes for deterministic choices: a device's wave and cohort in the service, simulated outcomes and
+ * partitions in the local IoT Hub. The same text gives the same number in every process, on every replay and run,
+ * so a fleet profile picks the same devices as the service's hash would.
  */
 
 const utf8 = new TextEncoder();
@@ -8,9 +9,17 @@ const utf8 = new TextEncoder();
 /** FNV-1a, 32 bits, over the UTF-8 bytes of `text`: an integer in [0, 2^32). */
 export function fnv1a32(text: string): number {
   let hash = 0x811c9dc5;
-  for (const byte of utf8.encode(text)) {
-    hash ^= byte;
-    hash = Math.imul(hash, 0x01000193);
+  const mix = (byte: number): void => {
+    hash = Math.imul(hash ^ byte, 0x01000193);
+  };
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x80) mix(code);
+    else {
+      // Device ids are ASCII, and hashed often: encode only from the first other character on (surrogates included).
+      for (const byte of utf8.encode(text.slice(i))) mix(byte);
+      break;
+    }
   }
   return hash >>> 0;
 }

@@ -1,7 +1,8 @@
 /**
- * Strict base64url without padding (RFC 4648 §5) and a constant-time byte comparison, for signed tokens.
- * Strict on purpose: a decoder that skipped stray characters or ignored non-zero trailing bits would accept
- * several texts for one token, so a tampered token could still decode; here one byte string has one text.
+ * Strict base64url without padding (RFC 4648 §5), for signed tokens: compact JWS (devices and the service) and
+ * approval links. Strict on purpose: a decoder that skipped stray characters or ignored non-zero trailing bits
+ * would accept several texts for one token, so a tampered token could still decode; here one byte string has one
+ * text. Written out rather than on Buffer so that common/ needs nothing but the language.
  */
 const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 const values = new Map(Array.from(alphabet, (char, value) => [char, value]));
@@ -36,12 +37,4 @@ export function decodeBase64url(text: string): Uint8Array | undefined {
     buffer &= (1 << bits) - 1;
   }
   return buffer === 0 ? out : undefined; // leftover bits must be zero, else two texts decode alike
-}
-
-/** Equal bytes, in time that depends on the length only (so a signature cannot be guessed byte by byte). */
-export function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  let difference = 0;
-  for (let i = 0; i < a.length; i += 1) difference |= a[i]! ^ b[i]!;
-  return difference === 0;
 }

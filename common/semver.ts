@@ -1,18 +1,25 @@
 /**
- * Semantic Versioning 2.0 precedence for `x.y.z[-pre][+build]`, small enough to ship to devices: enough to refuse
- * a downgrade and to check a prerequisite's minimum version.
+ * Semantic Versioning 2.0 for `x.y.z[-pre][+build]`: the one precedence rule the service and devices share. A
+ * device refuses a downgrade and checks a prerequisite's minimum version with it; the service picks the update that
+ * satisfies a prerequisite and orders versions in reports with it, so both sides must agree on which is newer.
  */
 
 export interface SemVer {
   major: number;
   minor: number;
   patch: number;
+  /** Dot-separated identifiers after `-`; empty for a release. */
   prerelease: string[];
 }
 
 const pattern =
   /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[A-Za-z-][0-9A-Za-z-]*)(?:\.(?:0|[1-9]\d*|\d*[A-Za-z-][0-9A-Za-z-]*))*))?(?:\+[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?$/;
 
+/**
+ * Strict: exactly the grammar of semver.org (no `v` prefix, no leading zeros, no empty identifiers). Devices parse
+ * with it because they decide what they install; the service reads versions others wrote with the lenient parser
+ * in domain/semver.ts, which ranks them with `semverPrecedence` below.
+ */
 export function parseSemver(text: string): SemVer | undefined {
   const match = pattern.exec(text);
   if (!match) return undefined;
@@ -31,7 +38,12 @@ export function compareSemver(a: string, b: string): number {
   const left = parseSemver(a);
   const right = parseSemver(b);
   if (!left || !right) throw new Error(`not a semantic version: ${JSON.stringify(left ? b : a)}`);
-  return left.major - right.major || left.minor - right.minor || left.patch - right.patch || comparePrerelease(left.prerelease, right.prerelease);
+  return semverPrecedence(left, right);
+}
+
+/** The precedence of two parsed versions: negative, 0 or positive as `compareSemver`. */
+export function semverPrecedence(a: SemVer, b: SemVer): number {
+  return a.major - b.major || a.minor - b.minor || a.patch - b.patch || comparePrerelease(a.prerelease, b.prerelease);
 }
 
 function comparePrerelease(a: string[], b: string[]): number {
@@ -47,7 +59,7 @@ function comparePrerelease(a: string[], b: string[]): number {
 function compareIdentifier(a: string, b: string): number {
   const numericA = /^\d+$/.test(a);
   const numericB = /^\d+$/.test(b);
-  // Without leading zeros (the pattern forbids them) the longer number is the larger; no precision limit.
+  // Without leading zeros (the grammar forbids them) the longer number is the larger; no precision limit.
   if (numericA && numericB) return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
   // Numeric identifiers rank below alphanumeric ones.
   if (numericA !== numericB) return numericA ? -1 : 1;

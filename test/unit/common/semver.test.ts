@@ -1,4 +1,4 @@
-import { compareSemver, parseSemver } from '../../../device-agent/semver';
+import { compareSemver, parseSemver } from '../../../common/semver';
 
 describe('compareSemver', () => {
   // The precedence example of semver.org, in ascending order.

@@ -1,4 +1,4 @@
-import { canonicalJson } from '../../../../domain/audit/canonical-json';
+import { canonicalJson, canonicalJsonBytes } from '../../../common/canonical-json';
 
 describe('canonicalJson', () => {
   it.each([
@@ -11,6 +11,17 @@ describe('canonicalJson', () => {
     ['an object without prototype is plain data', Object.assign(Object.create(null) as object, { a: 1 }), '{"a":1}'],
   ])('%s', (_what, value, text) => {
     expect(canonicalJson(value)).toBe(text);
+  });
+
+  it('gives the same text however the value was built, at every depth (what a signature covers)', () => {
+    const a = { b: 1, a: { d: [3, { z: true, y: null }], c: 'x' } };
+    const b = { a: { c: 'x', d: [3, { y: null, z: true }] }, b: 1 };
+    expect(canonicalJson(a)).toBe('{"a":{"c":"x","d":[3,{"y":null,"z":true}]},"b":1}');
+    expect(canonicalJson(b)).toBe(canonicalJson(a));
+  });
+
+  it('signs UTF-8 bytes', () => {
+    expect(Buffer.from(canonicalJsonBytes({ s: 'ü' })).toString('hex')).toBe(Buffer.from('{"s":"ü"}', 'utf8').toString('hex'));
   });
 
   it('gives what a round trip through JSON gives', () => {
@@ -27,6 +38,7 @@ describe('canonicalJson', () => {
     ['undefined on its own', undefined],
     ['a Date', { at: new Date(0) }],
     ['a class instance', { m: new Map() }],
+    ['a bare Date', new Date(0)],
   ])('refuses %s: it would be stored differently from how it was hashed', (_what, value) => {
     expect(() => canonicalJson(value)).toThrow(TypeError);
   });

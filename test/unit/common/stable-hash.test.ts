@@ -1,4 +1,4 @@
-import { fnv1a32, spreadHash32, unitInterval } from '../../../domain/hash';
+import { fnv1a32, spreadHash32, unitInterval } from '../../../common/stable-hash';
 
 describe('fnv1a32', () => {
   it.each([
@@ -7,6 +7,12 @@ describe('fnv1a32', () => {
     ['foobar', 0xbf9cf968],
   ])('matches the published FNV-1a test vector for %j', (text, expected) => {
     expect(fnv1a32(text)).toBe(expected);
+  });
+
+  it.each(['gerät-ü-1', '🙂-device', 'a-\ud800-lone surrogate', 'plant-a-ctl-a-17'])('hashes the UTF-8 bytes of %j, whatever its characters', (text) => {
+    let reference = 0x811c9dc5;
+    for (const byte of new TextEncoder().encode(text)) reference = Math.imul(reference ^ byte, 0x01000193);
+    expect(fnv1a32(text)).toBe(reference >>> 0);
   });
 });
 
