@@ -1,5 +1,6 @@
 /** Request bodies, validated at the edge; inside, the domain types are trusted. */
 import { z } from 'zod';
+import { isSemver } from '../../common/semver';
 import { durationToMs, InvalidDurationError } from '../../domain/duration';
 import { defaultHealthSilenceTimeoutMs } from '../../domain/rollouts/rollout-spec';
 import { requestLimits as limits } from './request-limits';
@@ -39,7 +40,7 @@ const positiveDuration = duration.refine((ms) => ms > 0, 'must be longer than ze
 export const updateIdSchema = z.strictObject({
   provider: shortText.regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, dot, dash and underscore only'),
   name: shortText.regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, dot, dash and underscore only'),
-  version: shortText.regex(/^\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.-]+)?$/, 'must be a semantic version such as 2.0.0'),
+  version: shortText.refine(isSemver, 'must be a semantic version such as 2.0.0 (what devices accept)'),
 });
 
 export const updateRequestSchema = z.strictObject({
@@ -50,7 +51,7 @@ export const updateRequestSchema = z.strictObject({
     sizeInBytes: z.number().int().nonnegative(),
     hashes: z.strictObject({ sha256: shortText }),
   }), limits.files, 'files').min(1, 'needs at least one file'),
-  prerequisites: atMost(z.strictObject({ name: shortText, minVersion: shortText.regex(/^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?$/, 'must be a semantic version') }), limits.prerequisites, 'prerequisites').optional(),
+  prerequisites: atMost(z.strictObject({ name: shortText, minVersion: shortText.refine(isSemver, 'must be a semantic version') }), limits.prerequisites, 'prerequisites').optional(),
 });
 
 const target = z.union([
