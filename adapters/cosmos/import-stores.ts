@@ -3,6 +3,8 @@ import type { Container, Database } from '@azure/cosmos';
 import type { ImportRecord } from '../../domain/imports/import-record';
 import type { ImportRule } from '../../domain/imports/import-rule';
 import type { ImportRecordStore, ImportRuleStore, ReleaseCounterStore } from '../../domain/imports/import-ports';
+import type { Page, PageRequest } from '../../domain/rollouts/rollout-store-port';
+import { queryPage } from './query-page';
 import { containers, escapeId } from './containers';
 import { cosmosStatus, withoutSystemProperties } from './documents';
 import { readModifyWrite } from './read-modify-write';
@@ -31,6 +33,11 @@ export class CosmosImportRuleStore implements ImportRuleStore {
   async list(): Promise<ImportRule[]> {
     const { resources } = await this.container.items.query<Stored<ImportRule>>('SELECT * FROM c').fetchAll();
     return resources.map(strip).sort((a, b) => a.ruleId.localeCompare(b.ruleId));
+  }
+
+  async listPage(page: PageRequest): Promise<Page<ImportRule>> {
+    const rows = await queryPage<Stored<ImportRule>>(this.container, { query: 'SELECT * FROM c ORDER BY c.ruleId' }, page);
+    return { ...rows, items: rows.items.map(strip) };
   }
 }
 
@@ -68,6 +75,14 @@ export class CosmosImportRecordStore implements ImportRecordStore {
       : { query: 'SELECT * FROM c' };
     const { resources } = await this.container.items.query<Stored<ImportRecord>>(query).fetchAll();
     return resources.map(strip).sort((a, b) => a.receivedAt.localeCompare(b.receivedAt));
+  }
+
+  async listPage(filter: { status?: ImportRecord['status'] }, page: PageRequest): Promise<Page<ImportRecord>> {
+    const query = filter.status
+      ? { query: 'SELECT * FROM c WHERE c.status = @status ORDER BY c.receivedAt', parameters: [{ name: '@status', value: filter.status }] }
+      : { query: 'SELECT * FROM c ORDER BY c.receivedAt' };
+    const rows = await queryPage<Stored<ImportRecord>>(this.container, query, page);
+    return { ...rows, items: rows.items.map(strip) };
   }
 }
 

@@ -4,11 +4,12 @@
  */
 import type { Container, Database, SqlParameter } from '@azure/cosmos';
 import type { BatchRecord, RolloutRecord } from '../../domain/rollouts/rollout-record';
-import { InvalidContinuationTokenError, NotFoundError, RolloutExistsError, type Page, type PageRequest, type RolloutStore, type RolloutSummary } from '../../domain/rollouts/rollout-store-port';
+import { NotFoundError, RolloutExistsError, type Page, type PageRequest, type RolloutStore, type RolloutSummary } from '../../domain/rollouts/rollout-store-port';
 import type { UpdateId } from '../../domain/updates/update';
 import type { RolloutStatus } from '../../domain/rollouts/rollout-status';
 import { containers, isCosmosSafeId } from './containers';
 import { cosmosStatus, withoutSystemProperties } from './documents';
+import { queryPage } from './query-page';
 import { readModifyWrite } from './read-modify-write';
 
 export interface CosmosRolloutStoreOptions {
@@ -73,18 +74,8 @@ export class CosmosRolloutStore implements RolloutStore {
       parameters.push({ name: '@status', value: filter.status });
     }
     query += ' ORDER BY c.createdAt';
-    const continuationToken = page.continuationToken === undefined ? undefined : fromUrlToken(page.continuationToken);
-    let response;
-    try {
-      response = await this.rollouts.items
-        .query<SummaryRow>({ query, parameters }, { maxItemCount: page.limit, ...(continuationToken ? { continuationToken } : {}) })
-        .fetchNext();
-    } catch (err) {
-      if (continuationToken !== undefined && cosmosStatus(err) === 400) throw new InvalidContinuationTokenError('continuationToken is not one this list issued');
-      throw err;
-    }
-    const items = response.resources.map(({ updateId, ...row }) => ({ ...withoutSystemProperties(row), spec: { updateId } }));
-    return { items, ...(response.continuationToken ? { continuationToken: Buffer.from(response.continuationToken).toString('base64url') } : {}) };
+    const rows = await queryPage<SummaryRow>(this.rollouts, { query, parameters }, page);
+    return { ...rows, items: rows.items.map(({ updateId, ...row }) => ({ ...withoutSystemProperties(row), spec: { updateId } })) };
   }
 
   async findCreatedBy(createdBy: string, updateId: UpdateId): Promise<string | undefined> {
@@ -156,16 +147,6 @@ type SummaryRow = Omit<RolloutSummary, 'spec'> & { updateId: UpdateId };
 const summaryFields = ['id', 'status', 'reason', 'currentWave', 'createdBy', 'createdAt', 'updatedAt', 'waves', 'approvals', 'approvalStage', 'targetedCount', 'rollbackStartedAt']
   .map((field) => `c.${field}`).concat('c.spec.updateId AS updateId').join(', ');
 
-/** The SDK's token back from its URL form; anything that is not one is refused before Cosmos DB sees it. */
-function fromUrlToken(token: string): string {
-  const text = /^[A-Za-z0-9_-]+$/.test(token) ? Buffer.from(token, 'base64url').toString('utf8') : '';
-  try {
-    JSON.parse(text);
-  } catch {
-    throw new InvalidContinuationTokenError('continuationToken is not one this list issued');
-  }
-  return text;
-}
 
 function assertSafeId(id: string): void {
   if (!isCosmosSafeId(id)) throw new Error(`not a valid Cosmos DB id: ${JSON.stringify(id)}`);

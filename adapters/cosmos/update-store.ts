@@ -2,6 +2,8 @@
 import type { Container, Database, SqlParameter } from '@azure/cosmos';
 import type { UpdateStore } from '../../domain/rollouts/rollout-store-port';
 import type { Update, UpdateId } from '../../domain/updates/update';
+import type { Page, PageRequest } from '../../domain/rollouts/rollout-store-port';
+import { queryPage } from './query-page';
 import { containers, updateDocumentId, updatePartitionKey } from './containers';
 import { cosmosStatus, withoutSystemProperties } from './documents';
 
@@ -31,8 +33,23 @@ export class CosmosUpdateStore implements UpdateStore {
     return resource && toUpdate(resource);
   }
 
+  /** One page in registration order, filtered like list(). */
+  async listPage(filter: { provider?: string; name?: string }, page: PageRequest): Promise<Page<Update>> {
+    const { query, parameters, partitionKey } = this.filterQuery(filter);
+    const rows = await queryPage<UpdateDocument>(this.container, { query: `${query} ORDER BY c.createdAt`, parameters }, page, partitionKey === undefined ? {} : { partitionKey });
+    return { ...rows, items: rows.items.map(toUpdate) };
+  }
+
   /** Sorted by provider, name and registration time. */
   async list(filter: { provider?: string; name?: string } = {}): Promise<Update[]> {
+    const { query, parameters, partitionKey } = this.filterQuery(filter);
+    const { resources } = await this.container.items
+      .query<UpdateDocument>({ query, parameters }, partitionKey === undefined ? {} : { partitionKey })
+      .fetchAll();
+    return resources.map(toUpdate).sort(byIdentityThenTime);
+  }
+
+  private filterQuery(filter: { provider?: string; name?: string }): { query: string; parameters: SqlParameter[]; partitionKey?: string } {
     const conditions: string[] = [];
     const parameters: SqlParameter[] = [];
     const { provider, name } = filter;
@@ -52,10 +69,7 @@ export class CosmosUpdateStore implements UpdateStore {
       parameters.push({ name: '@name', value: name });
     }
     const where = conditions.length > 0 ? ` WHERE ${conditions.join(' AND ')}` : '';
-    const { resources } = await this.container.items
-      .query<UpdateDocument>({ query: `SELECT * FROM c${where}`, parameters }, partitionKey === undefined ? {} : { partitionKey })
-      .fetchAll();
-    return resources.map(toUpdate).sort(byIdentityThenTime);
+    return { query: `SELECT * FROM c${where}`, parameters, ...(partitionKey !== undefined ? { partitionKey } : {}) };
   }
 }
 

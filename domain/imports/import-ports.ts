@@ -1,11 +1,14 @@
 /** Ports of the import pipeline: rules, per-event records, release counters and package storage. */
 import type { ImportRecord } from './import-record';
 import type { ImportRule } from './import-rule';
+import type { Page, PageRequest } from '../rollouts/rollout-store-port';
 
 export interface ImportRuleStore {
   put(rule: ImportRule): Promise<'created' | 'replaced'>;
   get(ruleId: string): Promise<ImportRule | undefined>;
   list(): Promise<ImportRule[]>;
+  /** One page, by rule id. */
+  listPage(page: PageRequest): Promise<Page<ImportRule>>;
 }
 
 export interface ImportRecordStore {
@@ -18,6 +21,8 @@ export interface ImportRecordStore {
    */
   update(eventId: string, change: (current: ImportRecord) => ImportRecord): Promise<ImportRecord>;
   list(filter?: { status?: ImportRecord['status'] }): Promise<ImportRecord[]>;
+  /** One page, oldest first. */
+  listPage(filter: { status?: ImportRecord['status'] }, page: PageRequest): Promise<Page<ImportRecord>>;
 }
 
 export interface ReleaseCounterStore {

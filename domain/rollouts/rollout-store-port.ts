@@ -23,6 +23,8 @@ export interface UpdateStore {
   put(update: Update): Promise<'created' | 'exists'>;
   get(id: UpdateId): Promise<Update | undefined>;
   list(filter?: { provider?: string; name?: string }): Promise<Update[]>;
+  /** One page, in registration order. */
+  listPage(filter: { provider?: string; name?: string }, page: PageRequest): Promise<Page<Update>>;
 }
 
 export interface RolloutStore {

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { ImportRecordStore, ImportRuleStore } from '../../domain/imports/import-ports';
 import type { ImportStatus } from '../../domain/imports/import-record';
 import type { ImportRule } from '../../domain/imports/import-rule';
+import { listPage, pageQuery } from './paging';
 import { problem, readJson, validationProblem } from './problem';
 import { updateIdSchema } from '../../application/requests/request-schemas';
 
@@ -23,7 +24,11 @@ export const importRuleSchema = z.strictObject({
   autoRollout: z.record(z.string(), z.unknown()).optional(),
 });
 
-const statuses: readonly ImportStatus[] = ['Importing', 'Imported', 'Ignored', 'Failed'];
+const statuses = ['Importing', 'Imported', 'Ignored', 'Failed'] as const satisfies readonly ImportStatus[];
+
+export const importListQuery = pageQuery.extend({
+  status: z.enum(statuses, { error: `must be one of ${statuses.join(', ')}` }).optional(),
+}).strict();
 
 export function createImportRulesApi(deps: { rules: ImportRuleStore; records: ImportRecordStore; now: () => Date }) {
   return {
@@ -44,8 +49,12 @@ export function createImportRulesApi(deps: { rules: ImportRuleStore; records: Im
       return rule ? { status: 200, jsonBody: rule } : problem(404, 'Not found', `No import rule '${request.params.ruleId}'.`);
     },
 
-    async list(): Promise<HttpResponseInit> {
-      return { status: 200, jsonBody: await deps.rules.list() };
+    /** One page, by rule id. */
+    async list(request: HttpRequest): Promise<HttpResponseInit> {
+      const parsed = pageQuery.strict().safeParse(Object.fromEntries(request.query.entries()));
+      if (!parsed.success) return validationProblem(parsed.error);
+      const { limit, continuationToken } = parsed.data;
+      return listPage(request, () => deps.rules.listPage({ limit, ...(continuationToken ? { continuationToken } : {}) }));
     },
 
     async getImport(request: HttpRequest): Promise<HttpResponseInit> {
@@ -53,12 +62,12 @@ export function createImportRulesApi(deps: { rules: ImportRuleStore; records: Im
       return record ? { status: 200, jsonBody: record } : problem(404, 'Not found', `No event '${request.params.eventId}' was received.`);
     },
 
+    /** One page, oldest first. */
     async listImports(request: HttpRequest): Promise<HttpResponseInit> {
-      const status = request.query.get('status') ?? undefined;
-      if (status !== undefined && !statuses.includes(status as ImportStatus)) {
-        return problem(400, 'Invalid request', `status must be one of ${statuses.join(', ')}.`, [{ field: 'status', message: 'unknown status' }]);
-      }
-      return { status: 200, jsonBody: await deps.records.list(status ? { status: status as ImportStatus } : undefined) };
+      const parsed = importListQuery.safeParse(Object.fromEntries(request.query.entries()));
+      if (!parsed.success) return validationProblem(parsed.error);
+      const { limit, continuationToken, status } = parsed.data;
+      return listPage(request, () => deps.records.listPage(status ? { status } : {}, { limit, ...(continuationToken ? { continuationToken } : {}) }));
     },
   };
 }

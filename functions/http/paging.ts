@@ -4,7 +4,8 @@
  */
 import type { HttpRequest, HttpResponseInit } from '@azure/functions';
 import { z } from 'zod';
-import type { Page } from '../../domain/rollouts/rollout-store-port';
+import { InvalidContinuationTokenError, type Page } from '../../domain/rollouts/rollout-store-port';
+import { problem } from './problem';
 
 export const defaultPageSize = 50;
 export const maxPageSize = 200;
@@ -22,4 +23,14 @@ export function pagedResponse<T>(request: Pick<HttpRequest, 'url'>, page: Page<T
   const next = new URL(request.url);
   next.searchParams.set('continuationToken', page.continuationToken);
   return { status: 200, headers: { Link: `<${next.pathname}${next.search}>; rel="next"` }, jsonBody: body };
+}
+
+/** Reads a page and answers it; a continuation token the list did not issue is the client's mistake (400). */
+export async function listPage<T>(request: Pick<HttpRequest, 'url'>, read: () => Promise<Page<T>>): Promise<HttpResponseInit> {
+  try {
+    return pagedResponse(request, await read());
+  } catch (err) {
+    if (err instanceof InvalidContinuationTokenError) return problem(400, 'Invalid request', err.message, [{ field: 'continuationToken', message: 'not issued by this list' }]);
+    throw err;
+  }
 }

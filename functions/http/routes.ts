@@ -10,7 +10,8 @@ import type { Permission } from '../../domain/access/roles';
 import { auditQuery } from './governance-api';
 import type { HttpServices, RouteHandler } from './http-services';
 import { deviceListQuery } from './devices-api';
-import { importRuleSchema } from './import-rules-api';
+import { importListQuery, importRuleSchema } from './import-rules-api';
+import { updateListQuery } from './updates-api';
 
 /**
  * Who may call a route: a permission of the role matrix (domain/access/roles.ts), `anyone` (no sign-in), or
@@ -57,8 +58,8 @@ export const routes: readonly RouteDefinition[] = [
     handler: (s) => (request) => s.updates.register(request),
   },
   {
-    name: 'listUpdates', method: 'GET', path: 'updates', access: 'updates.read', query: ['name', 'provider'],
-    summary: 'Registered updates, filtered by name and provider',
+    name: 'listUpdates', method: 'GET', path: 'updates', access: 'updates.read', query: Object.keys(updateListQuery.shape),
+    summary: 'One page of registered updates, filtered by provider and name',
     handler: (s) => (request) => s.updates.list(request),
   },
   {
@@ -127,9 +128,9 @@ export const routes: readonly RouteDefinition[] = [
     handler: (s) => (request) => s.imports.get(request),
   },
   {
-    name: 'listImportRules', method: 'GET', path: 'import-rules', access: 'imports.read',
-    summary: 'Every import rule',
-    handler: (s) => () => s.imports.list(),
+    name: 'listImportRules', method: 'GET', path: 'import-rules', access: 'imports.read', query: ['limit', 'continuationToken'],
+    summary: 'One page of import rules, by id',
+    handler: (s) => (request) => s.imports.list(request),
   },
   {
     name: 'getImport', method: 'GET', path: 'imports/{eventId}', access: 'imports.read',
@@ -137,13 +138,13 @@ export const routes: readonly RouteDefinition[] = [
     handler: (s) => (request) => s.imports.getImport(request),
   },
   {
-    name: 'listImports', method: 'GET', path: 'imports', access: 'imports.read', query: ['status'],
-    summary: 'Imports, filtered by status',
+    name: 'listImports', method: 'GET', path: 'imports', access: 'imports.read', query: Object.keys(importListQuery.shape),
+    summary: 'One page of imports, oldest first, filtered by status',
     handler: (s) => (request) => s.imports.listImports(request),
   },
   {
     name: 'listAudit', method: 'GET', path: 'audit', access: 'audit.read', query: Object.keys(auditQuery.shape),
-    summary: 'The audit trail, filtered by subject, from a sequence number',
+    summary: 'One page of the audit trail in sequence order, filtered by subject',
     handler: (s) => (request) => s.governance.listAudit(request),
   },
   {

@@ -1,8 +1,14 @@
 /** POST /api/updates, GET /api/updates?name=&provider=, GET /api/updates/{provider}/{name}/{version}. */
 import type { HttpRequest, HttpResponseInit } from '@azure/functions';
 import type { UpdateStore } from '../../domain/rollouts/rollout-store-port';
+import { listPage, pageQuery } from './paging';
 import { problem, readJson, validationProblem } from './problem';
 import { updateIdSchema, updateRequestSchema } from '../../application/requests/request-schemas';
+
+export const updateListQuery = pageQuery.extend({
+  provider: updateIdSchema.shape.provider.optional(),
+  name: updateIdSchema.shape.name.optional(),
+}).strict();
 
 export function createUpdatesApi(deps: { updates: UpdateStore; now: () => Date }) {
   return {
@@ -20,10 +26,12 @@ export function createUpdatesApi(deps: { updates: UpdateStore; now: () => Date }
       return { status: 201, jsonBody: update };
     },
 
+    /** One page in registration order (see paging.ts). */
     async list(request: HttpRequest): Promise<HttpResponseInit> {
-      const name = request.query.get('name') ?? undefined;
-      const provider = request.query.get('provider') ?? undefined;
-      return { status: 200, jsonBody: await deps.updates.list({ ...(name ? { name } : {}), ...(provider ? { provider } : {}) }) };
+      const parsed = updateListQuery.safeParse(Object.fromEntries(request.query.entries()));
+      if (!parsed.success) return validationProblem(parsed.error);
+      const { limit, continuationToken, ...filter } = parsed.data;
+      return listPage(request, () => deps.updates.listPage(filter, { limit, ...(continuationToken ? { continuationToken } : {}) }));
     },
 
     async get(request: HttpRequest): Promise<HttpResponseInit> {

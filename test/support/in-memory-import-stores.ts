@@ -1,4 +1,6 @@
 /** Test doubles of the import ports, for unit tests of import activities (integration tests use Cosmos and Azurite). */
+import { pageOf } from './page-of';
+import type { PageRequest } from '../../domain/rollouts/rollout-store-port';
 import type { ImportRecordStore, ImportRuleStore, PackageStore, ReleaseCounterStore } from '../../domain/imports/import-ports';
 import type { ImportRecord } from '../../domain/imports/import-record';
 import type { ImportRule } from '../../domain/imports/import-rule';
@@ -19,6 +21,9 @@ export class InMemoryImportRuleStore implements ImportRuleStore {
   }
   async list() {
     return [...this.rules.values()].map(copy);
+  }
+  async listPage(page: PageRequest) {
+    return pageOf([...this.rules.values()].sort((a, b) => a.ruleId.localeCompare(b.ruleId)).map(copy), page);
   }
 }
 
@@ -53,6 +58,9 @@ export class InMemoryImportRecordStore implements ImportRecordStore {
   }
   async list(filter: { status?: ImportRecord['status'] } = {}) {
     return [...this.records.values()].filter((r) => filter.status === undefined || r.status === filter.status).map(copy);
+  }
+  async listPage(filter: { status?: ImportRecord['status'] }, page: PageRequest) {
+    return pageOf(await this.list(filter), page);
   }
 }
 

@@ -1,4 +1,6 @@
 /** Test doubles of the store ports, for unit tests of activities (integration tests use Cosmos). */
+import { pageOf } from './page-of';
+import type { PageRequest } from '../../domain/rollouts/rollout-store-port';
 import type { BatchRecord, RolloutRecord } from '../../domain/rollouts/rollout-record';
 import { NotFoundError, RolloutExistsError, type RolloutStore, type UpdateStore } from '../../domain/rollouts/rollout-store-port';
 import { updateKey, type Update, type UpdateId } from '../../domain/updates/update';
@@ -19,6 +21,10 @@ export class InMemoryUpdateStore implements UpdateStore {
   }
   async list() {
     return [...this.items.values()].map(copy);
+  }
+  async listPage(filter: { provider?: string; name?: string }, page: PageRequest) {
+    const matching = [...this.items.values()].filter((u) => (filter.provider === undefined || u.updateId.provider === filter.provider) && (filter.name === undefined || u.updateId.name === filter.name));
+    return pageOf(matching.map(copy), page);
   }
 }
 

@@ -64,12 +64,24 @@ describe('the role matrix', () => {
 
 describe('the audit trail', () => {
   it('records the rollout from creation to completion, and the chain verifies', async () => {
-    const entries = (await stack.api('GET', `audit?subject=${encodeURIComponent(`rollouts/${rolloutId}`)}`)).body;
+    const entries = (await stack.api('GET', `audit?subject=${encodeURIComponent(`rollouts/${rolloutId}`)}`)).body.items;
     const actions = entries.map((e: any) => e.action);
     expect(actions[0]).toBe('rollout.created');
     expect(actions).toEqual(expect.arrayContaining(['wave.started', 'wave.promoted', 'rollout.completed']));
     expect(entries[0]).toMatchObject({ actor: 'ops@contoso.com', subject: `rollouts/${rolloutId}` });
     expect((await stack.api('GET', 'audit/verify')).body).toMatchObject({ valid: true });
+  });
+
+  it('pages: a full page links to the next, which starts after it; a forged token is refused', async () => {
+    const subject = encodeURIComponent(`rollouts/${rolloutId}`);
+    const all = (await stack.api('GET', `audit?subject=${subject}`)).body.items as { sequence: number }[];
+    const first = await stack.api('GET', `audit?subject=${subject}&limit=2`);
+    expect(first.body.items.map((e: any) => e.sequence)).toEqual(all.slice(0, 2).map((e) => e.sequence));
+    const second = await stack.api('GET', `audit?subject=${subject}&limit=2&continuationToken=${first.body.continuationToken}`);
+    expect(second.body.items.map((e: any) => e.sequence)).toEqual(all.slice(2, 4).map((e) => e.sequence));
+    const forged = await stack.api('GET', `audit?continuationToken=abc`);
+    expect(forged.status).toBe(400);
+    expect(forged.body.errors[0].field).toBe('continuationToken');
   });
 
   it('names the first broken link when a stored entry is edited in Cosmos', async () => {

@@ -70,7 +70,7 @@ it('the same event twice imports once; a later version gets the next release cou
   expect(await deliver('onImagePushed', [imagePushed('evt-img-1', '2.1.0')])).toBeLessThan(300);
   expect(await deliver('onImagePushed', [imagePushed('evt-img-2', '2.2.0')])).toBeLessThan(300);
   expect(await settled('evt-img-2')).toMatchObject({ status: 'Imported' });
-  const { body: updates } = await stack.api('GET', 'updates?name=line-controller');
+  const { body: { items: updates } } = await stack.api('GET', 'updates?name=line-controller');
   expect(updates.map((u: any) => [u.updateId.version, u.manifest.releaseCounter])).toEqual(expect.arrayContaining([['2.1.0', 1], ['2.2.0', 2]]));
   expect(updates).toHaveLength(2);
 });

@@ -78,7 +78,7 @@ describe('a canary too small to judge', () => {
       status: 'Paused', reason: expect.stringMatching(/^canary: cohort analysis inconclusive: .*fewer than the 10 required per cohort; paused for a person after 1 soak extension:/),
     });
     // The pause and its reason are in the audit trail.
-    const audit = JSON.stringify((await stack.api('GET', `audit?subject=${encodeURIComponent(`rollouts/${created.body.id}`)}`)).body);
+    const audit = JSON.stringify((await stack.api('GET', `audit?subject=${encodeURIComponent(`rollouts/${created.body.id}`)}`)).body.items);
     expect(audit).toMatch(/paused for a person after 1 soak extension/);
 
     expect((await stack.api('POST', `rollouts/${created.body.id}/resume`, {})).status).toBeLessThan(300);

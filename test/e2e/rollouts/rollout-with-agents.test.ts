@@ -115,7 +115,7 @@ it('rolls back when an agent reverts by itself, and every device ends on the ver
   const report = (await stack.api('GET', `reports/rollouts/${id}`)).body;
   const points = report.waves.flatMap((w: { healthTimeline: { failed: number; unhealthy: number }[] }) => w.healthTimeline);
   expect(points.some((p: { failed: number; unhealthy: number }) => p.failed + p.unhealthy > 0)).toBe(true);
-  const audit = (await stack.api('GET', `audit?subject=${encodeURIComponent(`rollouts/${id}`)}`)).body;
+  const audit = (await stack.api('GET', `audit?subject=${encodeURIComponent(`rollouts/${id}`)}`)).body.items;
   const entries = JSON.stringify(audit);
   expect(entries).toContain('gw-agent-3 (failed)');
   expect(entries).toMatch(/rollback/i);
