@@ -179,12 +179,12 @@ export function* rolloutOrchestrator(context: df.OrchestrationContext): Generato
         failure = describeFailure(again);
       }
     }
-    const untouched = touched.length === 0 ? '; no device was touched' : '';
+    const reason = `${failure.reason}${touched.length === 0 ? '; no device was touched' : ''}`;
     try {
-      yield* progress({ status: 'Failed', reason: `${failure.reason}${untouched}`, reasonCode: failure.code });
+      yield* progress({ status: 'Failed', reason, reasonCode: failure.code });
     } catch (recording) {
       // Nothing more can be recorded: the durable instance fails, with both errors, for the operator to see.
-      throw new Error(`${failure.reason}; recording the failure failed too: ${describeFailure(recording).reason}`, { cause: err });
+      throw new Error(`${reason}; recording the failure failed too: ${describeFailure(recording).reason}`, { cause: err });
     }
     return 'Failed';
   }
