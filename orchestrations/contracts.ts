@@ -85,6 +85,8 @@ export interface WaveInput {
   /** Carried over continueAsNew. */
   progress?: {
     nextBatch: number; soakEndsAt?: string; paused: boolean; polls: number; lastCheckAt?: string;
+    /** Health checks in a row whose reads failed (the next check retries them). */
+    failedChecks?: number;
     /** When the current pause began: the soak clock stops while paused, so resuming moves `soakEndsAt` on by the pause. */
     pausedAt?: string;
     /** Cohort analysis: soak extensions so far, failing checks in a row, a pause for a person and their acceptance. */
@@ -179,17 +181,25 @@ export const retryPolicies = {
   devices: { firstRetryMs: 5_000, backoffCoefficient: 2, maxRetryMs: 60_000, maxAttempts: 4 },
   /** The durable client (raising an event on, or starting, another instance). */
   control: { firstRetryMs: 1_000, backoffCoefficient: 2, maxRetryMs: 10_000, maxAttempts: 3 },
+  /**
+   * Reads repeated at every health check (hub, telemetry store, Cosmos): the next check is their retry, so they are
+   * called once (a retry wrapper would also make every check's history heavier to replay). A wave or roll back fails
+   * with `activity-failed` once `maxFailedChecksInARow` checks in a row failed.
+   */
+  periodic: { firstRetryMs: 1, backoffCoefficient: 1, maxRetryMs: 1, maxAttempts: 1 },
 } as const satisfies Record<string, RetryPolicy>;
+
+export const maxFailedChecksInARow = 3;
 
 export const activityRetry: Record<ActivityName, RetryPolicy> = {
   loadRolloutPolicy: retryPolicies.state,
   recordProgress: retryPolicies.state,
   planRollout: retryPolicies.devices,
   dispatchBatch: retryPolicies.devices,
-  assessWave: retryPolicies.devices,
-  analyzeWave: retryPolicies.devices,
+  assessWave: retryPolicies.periodic,
+  analyzeWave: retryPolicies.periodic,
   restoreBatch: retryPolicies.devices,
-  verifyRestore: retryPolicies.devices,
+  verifyRestore: retryPolicies.periodic,
   forwardControl: retryPolicies.control,
   startRollouts: retryPolicies.control,
   sendApprovalCards: retryPolicies.state,

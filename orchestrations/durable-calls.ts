@@ -7,7 +7,7 @@
  */
 import * as df from 'durable-functions';
 import {
-  activityRetry, eventNames, orchestratorNames,
+  activityRetry, eventNames, maxFailedChecksInARow, orchestratorNames,
   type ActivityInput, type ActivityName, type ActivityOutput, type EventContract, type OrchestratorContract, type OrchestratorKind, type RetryPolicy,
 } from './contracts';
 import { TaskFailure } from './task-failure';
@@ -45,12 +45,29 @@ function retryOptions(policy: RetryPolicy): df.RetryOptions {
 /** Schedules an activity with its retry policy, for `race` or `all`. */
 export function activityTask<K extends ActivityName>(context: df.OrchestrationContext, name: K, input: ActivityInput<K>): TypedTask<ActivityOutput<K>> {
   const policy = activityRetry[name];
-  return new TypedTask(context.df.callActivityWithRetry(name, retryOptions(policy), input), name, policy.maxAttempts);
+  const task = policy.maxAttempts > 1 ? context.df.callActivityWithRetry(name, retryOptions(policy), input) : context.df.callActivity(name, input);
+  return new TypedTask(task, name, policy.maxAttempts);
 }
 
 /** Calls an activity (with its retry policy) and returns its typed result; a TaskFailure once its retries are spent. */
 export function* activity<K extends ActivityName>(context: df.OrchestrationContext, name: K, input: ActivityInput<K>): Generator<df.Task, ActivityOutput<K>, unknown> {
   return yield* settle(activityTask(context, name, input));
+}
+
+/**
+ * A read repeated at every health check, called once: `failedInARow` 0 and its value, or no value when it failed this
+ * time (the next check retries it); a TaskFailure once it failed `maxFailedChecksInARow` checks in a row.
+ */
+export function* periodicRead<K extends ActivityName>(
+  context: df.OrchestrationContext, name: K, input: ActivityInput<K>, failedBefore: number,
+): Generator<df.Task, { value: ActivityOutput<K>; failedInARow: 0 } | { failedInARow: number }, unknown> {
+  try {
+    return { value: yield* activity(context, name, input), failedInARow: 0 };
+  } catch (err) {
+    const failed = failedBefore + 1;
+    if (failed >= maxFailedChecksInARow) throw new TaskFailure(name, err instanceof TaskFailure ? err.cause : err, failed, 'checks in a row');
+    return { failedInARow: failed };
+  }
 }
 
 /** Starts a sub-orchestration; its result type comes from OrchestratorContract. */

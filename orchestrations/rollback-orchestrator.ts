@@ -7,7 +7,7 @@ import type * as df from 'durable-functions';
 import type { ReasonCode } from '../domain/rollouts/reason-codes';
 import type { RolloutStatus } from '../domain/rollouts/rollout-status';
 import { deviceCount } from '../domain/rollouts/rollout-vocabulary';
-import { activity, activityTask, all, orchestrationInput } from './durable-calls';
+import { activity, activityTask, all, orchestrationInput, periodicRead } from './durable-calls';
 import { describeFailure } from './task-failure';
 
 const maxRestoreAttempts = 50;
@@ -37,10 +37,13 @@ export function* rollbackOrchestrator(context: df.OrchestrationContext): Generat
 
     const waveIndexes = waves.map((w) => w.index);
     const deadline = now().getTime() + verifyTimeoutMs;
+    let failedChecks = 0;
     for (;;) {
       yield context.df.createTimer(new Date(now().getTime() + healthCheckIntervalMs));
-      const check = yield* activity(context, 'verifyRestore', { rolloutId, waves: waveIndexes, at: now().toISOString() });
-      if (check.pending === 0) {
+      const read = yield* periodicRead(context, 'verifyRestore', { rolloutId, waves: waveIndexes, at: now().toISOString() }, failedChecks);
+      failedChecks = read.failedInARow;
+      const check = 'value' in read ? read.value : undefined;
+      if (check?.pending === 0) {
         // Waves first: once the rollout reads RolledBack, so do its waves.
         for (const wave of waves) {
           yield* activity(context, 'recordProgress', { rolloutId, at: now().toISOString(), wave: { index: wave.index, status: 'RolledBack' } });
@@ -49,7 +52,8 @@ export function* rollbackOrchestrator(context: df.OrchestrationContext): Generat
         return 'RolledBack';
       }
       if (now().getTime() >= deadline) {
-        yield* record('Failed', 'rollback-unverified', `${reason}; roll back not verified: ${deviceCount(check.pending)} still not on their previous version`);
+        const pending = check ? deviceCount(check.pending) : 'devices';
+        yield* record('Failed', 'rollback-unverified', `${reason}; roll back not verified: ${pending} still not on their previous version`);
         return 'Failed';
       }
     }

@@ -26,7 +26,7 @@ const verifyTimeoutFactor = 2;
 export function* rolloutOrchestrator(context: df.OrchestrationContext): Generator<df.Task, RolloutStatus, unknown> {
   const { rolloutId } = orchestrationInput(context, 'rollout');
   const now = () => context.df.currentUtcDateTime.toISOString();
-  let phase = { status: 'Scheduled' as RolloutStatus, wave: -1 };
+  let phase: { status: RolloutStatus; wave: number } = { status: 'Scheduled', wave: -1 };
   function* progress(update: Omit<ProgressUpdate, 'rolloutId' | 'at'>): Generator<df.Task, void, unknown> {
     // Custom status mirrors the phase for whoever reads the durable status (the read model has the counts).
     phase = { status: update.status ?? phase.status, wave: update.currentWave ?? phase.wave };

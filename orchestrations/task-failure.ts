@@ -7,8 +7,8 @@ import type { ReasonCode } from '../domain/rollouts/reason-codes';
 export class TaskFailure extends Error {
   readonly task: string;
 
-  constructor(task: string, cause: unknown, attempts = 1) {
-    super(`${task} failed${attempts > 1 ? ` after ${attempts} attempts` : ''}: ${firstMeaningfulLine(cause)}`, { cause });
+  constructor(task: string, cause: unknown, attempts = 1, unit = 'attempts') {
+    super(`${task} failed${attempts > 1 ? ` after ${attempts} ${unit}` : ''}: ${firstMeaningfulLine(cause)}`, { cause });
     this.name = 'TaskFailure';
     this.task = task;
   }

@@ -20,7 +20,7 @@ import type { ReasonCode } from '../domain/rollouts/reason-codes';
 import type { WaveStatus } from '../domain/rollouts/rollout-status';
 import { waveLabel } from '../domain/rollouts/rollout-vocabulary';
 import type { ControlEvent, WaveInput, WaveOutcome } from './contracts';
-import { activity, eventTask, orchestrationInput, race } from './durable-calls';
+import { activity, eventTask, orchestrationInput, periodicRead, race } from './durable-calls';
 import { describeFailure } from './task-failure';
 
 const pollsPerExecution = 50;
@@ -148,31 +148,35 @@ export function* waveOrchestrator(context: df.OrchestrationContext): Generator<d
       yield* recordWave('Soaking');
       if (!state.paused) yield* recordRollout(undefined, 'soaking', `${label}: soaking until ${state.soakEndsAt}`);
     }
-    for (;;) {
-      const outcome = yield* waitUntil(new Date(Math.max(now().getTime(), lastCheckMs() + interval)));
-      if (outcome) return yield* finish(outcome);
-      state.lastCheckAt = now().toISOString();
-      const counts = yield* activity(context, 'assessWave', { rolloutId, wave: wave.index, at: state.lastCheckAt });
+    /** One health check: an outcome when the wave ends here; nothing to keep soaking (or when a read failed this time). */
+    function* check(): Generator<df.Task, WaveOutcome | undefined, unknown> {
+      const at = now().toISOString();
+      state.lastCheckAt = at;
+      const read = yield* periodicRead(context, 'assessWave', { rolloutId, wave: wave.index, at }, state.failedChecks ?? 0);
+      state.failedChecks = read.failedInARow;
+      if (!('value' in read)) return undefined;
+      const counts = read.value;
       context.df.setCustomStatus({ phase: state.paused ? 'Paused' : 'Soaking', wave: wave.index, counts });
-      const assessment = assessWave({
-        counts, deviceCount: wave.deviceCount, threshold: policy.failureThreshold,
-        soakEndsAt: state.paused ? undefined : state.soakEndsAt, now: now().toISOString(),
-      });
-      if (assessment.verdict === 'rollback') return yield* finish({ verdict: 'rollback', code: assessment.code, reason: `${label}: ${assessment.reason}` });
+      const soakEndsAt = state.paused ? undefined : state.soakEndsAt;
+      const assessment = assessWave({ counts, deviceCount: wave.deviceCount, threshold: policy.failureThreshold, soakEndsAt, now: at });
+      if (assessment.verdict === 'rollback') return { verdict: 'rollback', code: assessment.code, reason: `${label}: ${assessment.reason}` };
       let promote = assessment.verdict === 'promote';
       let reason = assessment.reason;
-      if (policy.analysis && !state.paused) {
-        const analysis = yield* activity(context, 'analyzeWave', { rolloutId, wave: wave.index, at: state.lastCheckAt });
+      if (policy.analysis && soakEndsAt) {
+        const analyzed = yield* periodicRead(context, 'analyzeWave', { rolloutId, wave: wave.index, at }, state.failedChecks ?? 0);
+        state.failedChecks = analyzed.failedInARow;
+        if (!('value' in analyzed)) return undefined; // never promoted unanalysed: the next check analyses again
+        const analysis = analyzed.value;
         if (analysis) {
           const decision = decideOnAnalysis({
             verdict: analysis.verdict, failsBefore: state.analysisFails ?? 0, soakEnded: promote,
             extensions: state.extensions ?? 0, accepted: state.analysisAccepted ?? false, policy: policy.analysis,
           });
           state.analysisFails = analysis.verdict === 'fail' ? (state.analysisFails ?? 0) + 1 : 0;
-          if (decision === 'rollback') return yield* finish({ verdict: 'rollback', code: 'analysis-failed', reason: `${label}: ${analysis.reason}` });
+          if (decision === 'rollback') return { verdict: 'rollback', code: 'analysis-failed', reason: `${label}: ${analysis.reason}` };
           if (decision === 'extend') {
             state.extensions = (state.extensions ?? 0) + 1;
-            state.soakEndsAt = new Date(Date.parse(state.soakEndsAt) + Math.max(1, Math.ceil(wave.soakMs / interval)) * interval).toISOString();
+            state.soakEndsAt = new Date(Date.parse(soakEndsAt) + Math.max(1, Math.ceil(wave.soakMs / interval)) * interval).toISOString();
             yield* recordRollout('InProgress', 'soak-extended', `${label}: ${analysis.reason}; soak extended (${state.extensions} of ${policy.analysis.maxExtensions}) until ${state.soakEndsAt}`);
           } else if (decision === 'pause') {
             state.paused = true;
@@ -186,7 +190,12 @@ export function* waveOrchestrator(context: df.OrchestrationContext): Generator<d
           if (promote) reason = `${assessment.reason}; ${analysis.reason}`;
         }
       }
-      if (promote) return yield* finish({ verdict: 'promote', code: 'wave-promoted', reason: `${label}: ${reason}` });
+      return promote ? { verdict: 'promote', code: 'wave-promoted', reason: `${label}: ${reason}` } : undefined;
+    }
+
+    for (;;) {
+      const outcome = (yield* waitUntil(new Date(Math.max(now().getTime(), lastCheckMs() + interval)))) ?? (yield* check());
+      if (outcome) return yield* finish(outcome);
       state.polls++;
       if (state.polls % pollsPerExecution === 0) {
         // Continuing as new discards external events the orchestration has received but not processed (Durable

@@ -65,3 +65,24 @@ it('recordProgress failing on every attempt ends the durable instance Failed aft
   expect(callsOf('recordProgress')).toHaveLength(2 * activityRetry.recordProgress.maxAttempts);
   expect(callsOf('planRollout')).toEqual([]);
 });
+
+it('a health check whose read fails is retried at the next check; three failed checks in a row end the wave', async () => {
+  let checks = 0;
+  run = await startRollout({
+    waveSizes: [2, 4],
+    activities: {
+      assessWave: ({ wave }) => {
+        checks++;
+        if (wave === 0 && checks === 2) throw new Error('IoT Hub query timed out'); // once: the canary still soaks
+        if (wave === 1) throw new Error('IoT Hub query timed out');
+        return { pending: 0, dispatched: 0, succeeded: 2, failed: 0, unhealthy: 0, silent: 0, restored: 0 };
+      },
+    },
+  });
+  expect((await run.runToEnd()).output).toBe('"RolledBack"');
+  const record = await run.record();
+  expect(record.waves.map((w) => w.status)).toEqual(['RolledBack', 'RolledBack']);
+  expect(run.scenario.progress.find((p) => p.status === 'RollingBack')).toMatchObject({
+    reasonCode: 'activity-failed', reason: 'rolling back: wave 1 of 1: assessWave failed after 3 checks in a row: IoT Hub query timed out',
+  });
+});
