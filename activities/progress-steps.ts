@@ -1,5 +1,9 @@
-/** Which lifecycle steps (audit actions and CloudEvents) a rollout progress update amounts to. */
+/**
+ * Which lifecycle steps (audit actions and CloudEvents) a rollout progress update amounts to. Decided on statuses
+ * and reason codes, never on the prose of a reason.
+ */
 import type { AuditAction } from '../domain/audit/audit-entry';
+import { isThresholdCode } from '../domain/rollouts/reason-codes';
 import type { RolloutRecord } from '../domain/rollouts/rollout-record';
 import type { RolloutStatus } from '../domain/rollouts/rollout-status';
 import type { ProgressUpdate } from '../orchestrations/contracts';
@@ -40,13 +44,16 @@ export function progressSteps(previous: RolloutRecord, update: ProgressUpdate): 
   }
   if (update.status && update.status !== previous.status) {
     const action = actionFor(previous.status, update.status);
-    if (action === 'rollback.started' && /threshold/.test(update.reason ?? '')) {
-      steps.push({ ...base, stepId: `${update.rolloutId}:threshold:${update.at}`, action: 'threshold.crossed', eventType: 'Contoso.Ota.RolloutStatusChanged', details: { reason: update.reason } });
+    if (action === 'rollback.started' && isThresholdCode(update.reasonCode)) {
+      steps.push({
+        ...base, stepId: `${update.rolloutId}:threshold:${update.at}`, action: 'threshold.crossed', eventType: 'Contoso.Ota.RolloutStatusChanged',
+        details: { reasonCode: update.reasonCode, reason: update.reason },
+      });
     }
     if (action) {
       steps.push({
         ...base, stepId: `${update.rolloutId}:${update.status}:${update.at}`, action, eventType: 'Contoso.Ota.RolloutStatusChanged',
-        details: { from: previous.status, to: update.status, reason: update.reason },
+        details: { from: previous.status, to: update.status, reasonCode: update.reasonCode, reason: update.reason },
       });
     }
   }

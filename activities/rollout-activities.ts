@@ -237,6 +237,7 @@ export function createRolloutActivities(ports: RolloutPorts) {
         ...(update.status === 'RollingBack' && !r.rollbackStartedAt ? { rollbackStartedAt: update.at } : {}),
         status: update.status ?? r.status,
         reason: update.reason ?? r.reason,
+        reasonCode: update.reasonCode ?? r.reasonCode,
         currentWave: update.currentWave ?? r.currentWave,
         approvalStage: update.approvalStage ?? r.approvalStage,
         approvals: update.approval && !r.approvals.some((a) => a.approver === update.approval!.approver && a.at === update.approval!.at) ? [...r.approvals, update.approval] : r.approvals,

@@ -23,7 +23,7 @@ export function progressMeasurements(previous: RolloutRecord, update: ProgressUp
     measurements.push({ name: 'ota.approval.wait', valueMs: between(previous.createdAt, update.at), properties: { outcome: next } });
   }
   if (previous.status === 'RollingBack' && previous.rollbackStartedAt) {
-    measurements.push({ name: 'ota.rollback.latency', valueMs: between(previous.rollbackStartedAt, update.at), properties: { outcome: next, reason: previous.reason } });
+    measurements.push({ name: 'ota.rollback.latency', valueMs: between(previous.rollbackStartedAt, update.at), properties: { outcome: next, reason: previous.reason, ...(previous.reasonCode ? { reasonCode: previous.reasonCode } : {}) } });
   }
   return measurements;
 }

@@ -1,66 +1,89 @@
 /**
  * One instance per rollout (instance id = rollout id): approval gate, then one wave sub-orchestration per wave,
  * then promotion, or compensation of every touched wave. Touches only context.df; decisions come from domain/.
+ *
+ * Every path ends in a recorded final status with a reason code. A step that keeps failing after its retries
+ * (`activity-failed`) or an unexpected error (`orchestration-error`):
+ * - before any wave started: the rollout ends Failed, its reason naming the step and its error; no device was touched;
+ * - once a wave started (a wave's own failure ends that wave the same way): the rollout rolls back every touched
+ *   wave, newest first, recording RollingBack with that code, and ends RolledBack (or Failed when the restore
+ *   cannot be verified);
+ * - when even the roll back or the final record fails, the durable instance fails, after bounded retries.
  */
 import type * as df from 'durable-functions';
-import { isFinal } from '../domain/rollouts/rollout-status';
+import { isFinal, type RolloutStatus } from '../domain/rollouts/rollout-status';
 import { checkApprover, stageProgress } from '../domain/rollouts/approval-rules';
 import type { ApprovalDecision } from '../domain/rollouts/rollout-record';
 import type { ApprovalStage } from '../domain/rollouts/rollout-spec';
-import {
-  callActivity, eventNames, orchestratorNames, rollbackInstanceId, waveInstanceId,
-  type ActivityOutput, type ApprovalEvent, type ProgressUpdate, type ControlEvent, type PlannedWaveRef, type RollbackInput, type WaveInput, type WaveOutcome,
-} from './contracts';
+import type { ReasonCode } from '../domain/rollouts/reason-codes';
+import { deviceCount, waveLabel, wavesAfterCanary } from '../domain/rollouts/rollout-vocabulary';
+import { rollbackInstanceId, waveInstanceId, type ControlEvent, type PlannedWaveRef, type ProgressUpdate, type RolloutPolicy, type WaveOutcome } from './contracts';
+import { activity, eventTask, orchestrationInput, race, settle, subOrchestrationTask } from './durable-calls';
+import { describeFailure } from './task-failure';
 
 const verifyTimeoutFactor = 2;
 
-export function* rolloutOrchestrator(context: df.OrchestrationContext): Generator<df.Task, string, unknown> {
-  const { rolloutId } = context.df.getInput() as { rolloutId: string };
+export function* rolloutOrchestrator(context: df.OrchestrationContext): Generator<df.Task, RolloutStatus, unknown> {
+  const { rolloutId } = orchestrationInput(context, 'rollout');
   const now = () => context.df.currentUtcDateTime.toISOString();
-  let phase = { status: 'Scheduled' as string, wave: -1 };
-  const progress = (update: Omit<ProgressUpdate, 'rolloutId' | 'at'>): df.Task => {
+  let phase: { status: RolloutStatus; wave: number } = { status: 'Scheduled', wave: -1 };
+  function* progress(update: Omit<ProgressUpdate, 'rolloutId' | 'at'>): Generator<df.Task, void, unknown> {
     // Custom status mirrors the phase for whoever reads the durable status (the read model has the counts).
     phase = { status: update.status ?? phase.status, wave: update.currentWave ?? phase.wave };
-    context.df.setCustomStatus({ phase: phase.status, wave: phase.wave, reason: update.reason });
-    return callActivity(context, 'recordProgress', { rolloutId, at: now(), ...update });
-  };
+    context.df.setCustomStatus({ phase: phase.status, wave: phase.wave, reason: update.reason, reasonCode: update.reasonCode });
+    yield* activity(context, 'recordProgress', { rolloutId, at: now(), ...update });
+  }
 
-  const policy = (yield callActivity(context, 'loadRolloutPolicy', { rolloutId })) as ActivityOutput<'loadRolloutPolicy'>;
+  let policy: RolloutPolicy | undefined;
+  /** Waves sent (or being sent), newest first: what a roll back restores. */
+  const touched: PlannedWaveRef[] = [];
+  let rollingBack = false;
+
+  /** Restores every touched wave (a sub-orchestration); its final status is the rollout's. */
+  function* rollBack(outcome: Omit<WaveOutcome, 'verdict'>, settings: RolloutPolicy): Generator<df.Task, RolloutStatus, unknown> {
+    rollingBack = true;
+    const input = {
+      rolloutId, waves: touched, cause: outcome.code, reason: outcome.reason, ...(outcome.actor ? { actor: outcome.actor } : {}),
+      healthCheckIntervalMs: settings.healthCheckIntervalMs, verifyTimeoutMs: settings.deviceTimeoutMs * verifyTimeoutFactor,
+    };
+    return yield* settle(subOrchestrationTask(context, 'rollback', input, rollbackInstanceId(rolloutId)));
+  }
 
   /**
    * One approval stage: approval events (validated by the API, checked again here) raced against the stage's
    * expiry; returns a final status when the rollout ends here, nothing when the quorum is met.
    */
-  function* approvalStage(index: number, stage: ApprovalStage, decisions: ApprovalDecision[]): Generator<df.Task, string | undefined, unknown> {
+  function* approvalStage(index: number, stage: ApprovalStage, decisions: ApprovalDecision[], createdBy: string): Generator<df.Task, RolloutStatus | undefined, unknown> {
     const waiting = `waiting for stage '${stage.name}': ${stage.quorum} of ${stage.approvers.join(', ')}`;
-    yield progress({ status: 'PendingApproval', approvalStage: index, reason: waiting });
+    yield* progress({ status: 'PendingApproval', approvalStage: index, reason: waiting, reasonCode: 'awaiting-approval' });
     const expiresAt = new Date(context.df.currentUtcDateTime.getTime() + stage.timeoutMs);
-    const cards = (yield callActivity(context, 'sendApprovalCards', { rolloutId, stageIndex: index, expiresAt: expiresAt.toISOString() })) as ActivityOutput<'sendApprovalCards'>;
-    if (cards.problem) yield progress({ reason: `${waiting} (no Teams cards: ${cards.problem})` });
+    const cards = yield* activity(context, 'sendApprovalCards', { rolloutId, stageIndex: index, expiresAt: expiresAt.toISOString() });
+    if (cards.problem) yield* progress({ reason: `${waiting} (no Teams cards: ${cards.problem})`, reasonCode: 'awaiting-approval' });
     const expiry = context.df.createTimer(expiresAt);
     for (;;) {
-      const approval = context.df.waitForExternalEvent(eventNames.approval);
-      const control = context.df.waitForExternalEvent(eventNames.control);
-      const winner = yield context.df.Task.any([approval, control, expiry]);
+      const approval = eventTask(context, 'approval');
+      const control = eventTask(context, 'control');
+      const winner = yield* race(context, [approval, control, expiry]);
       if (winner === expiry) {
-        yield progress({ status: 'Expired', reason: `stage '${stage.name}' was not approved before it expired; no device was touched` });
+        yield* progress({ status: 'Expired', reason: `stage '${stage.name}' was not approved before it expired; no device was touched`, reasonCode: 'approval-expired' });
         return 'Expired';
       }
       if (winner === control) {
-        const event = control.result as ControlEvent;
+        const event = control.value;
         if (event.action !== 'cancel') continue; // before approval only cancel means anything
         expiry.cancel();
-        yield progress({ status: 'Cancelled', reason: `cancelled by ${event.by} before approval; no device was touched`, actor: event.by });
+        yield* progress({ status: 'Cancelled', reason: `cancelled by ${event.by} before approval; no device was touched`, reasonCode: 'cancelled', actor: event.by });
         return 'Cancelled';
       }
-      const event = approval.result as ApprovalEvent;
-      if (event.stage !== stage.name || !checkApprover({ caller: event.approver, callerGroups: event.groups, createdBy: policy.createdBy, stage, decisions }).ok) continue;
+      const event = approval.value;
+      if (event.stage !== stage.name || !checkApprover({ caller: event.approver, callerGroups: event.groups, createdBy, stage, decisions }).ok) continue;
       const decision: ApprovalDecision = { ...event, at: now() };
       decisions.push(decision);
-      yield progress({ approval: decision });
+      yield* progress({ approval: decision });
       if (decision.decision === 'reject') {
         expiry.cancel();
-        yield progress({ status: 'Rejected', reason: `rejected by ${decision.approver} in stage '${stage.name}'${decision.comment ? `: ${decision.comment}` : ''}; no device was touched` });
+        const comment = decision.comment ? `: ${decision.comment}` : '';
+        yield* progress({ status: 'Rejected', reason: `rejected by ${decision.approver} in stage '${stage.name}'${comment}; no device was touched`, reasonCode: 'approval-rejected' });
         return 'Rejected';
       }
       if (stageProgress(stage, decisions).met) {
@@ -70,62 +93,99 @@ export function* rolloutOrchestrator(context: df.OrchestrationContext): Generato
     }
   }
 
-  if (policy.approval) {
-    const decisions: ApprovalDecision[] = [];
-    for (const [index, stage] of policy.approval.stages.entries()) {
-      const outcome = yield* approvalStage(index, stage, decisions);
-      if (outcome) return outcome;
-    }
-  }
+  function* run(): Generator<df.Task, RolloutStatus, unknown> {
+    const settings = yield* activity(context, 'loadRolloutPolicy', { rolloutId });
+    policy = settings;
 
-  if (policy.after?.length) {
-    // Sequencing: prerequisite rollouts run first, under this rollout's approval; any that does not complete fails this one.
-    yield callActivity(context, 'startRollouts', { rolloutIds: policy.after });
-    for (;;) {
-      yield progress({ status: 'Scheduled', reason: `waiting for ${policy.after.length} prerequisite rollout(s): ${policy.after.join(', ')}` });
-      const statuses = (yield callActivity(context, 'rolloutStatuses', { rolloutIds: policy.after })) as ActivityOutput<'rolloutStatuses'>;
-      const failed = statuses.find((s) => isFinal(s.status) && s.status !== 'Completed');
-      if (failed) {
-        yield progress({ status: 'Failed', reason: `prerequisite rollout ${failed.id} ended ${failed.status}: ${failed.reason}; no device was touched by this rollout` });
-        return 'Failed';
+    if (settings.approval) {
+      const decisions: ApprovalDecision[] = [];
+      for (const [index, stage] of settings.approval.stages.entries()) {
+        const outcome = yield* approvalStage(index, stage, decisions, settings.createdBy);
+        if (outcome) return outcome;
       }
-      if (statuses.every((s) => s.status === 'Completed')) break;
-      yield context.df.createTimer(new Date(context.df.currentUtcDateTime.getTime() + policy.healthCheckIntervalMs));
+    }
+
+    if (settings.after?.length) {
+      // Sequencing: prerequisite rollouts run first, under this rollout's approval; any that does not complete fails this one.
+      const after = settings.after;
+      yield* activity(context, 'startRollouts', { rolloutIds: after });
+      for (;;) {
+        yield* progress({ status: 'Scheduled', reason: `waiting for ${after.length} prerequisite rollout(s): ${after.join(', ')}`, reasonCode: 'awaiting-prerequisites' });
+        const statuses = yield* activity(context, 'rolloutStatuses', { rolloutIds: after });
+        const failed = statuses.find((s) => isFinal(s.status) && s.status !== 'Completed');
+        if (failed) {
+          yield* progress({
+            status: 'Failed', reason: `prerequisite rollout ${failed.id} ended ${failed.status}: ${failed.reason}; no device was touched by this rollout`, reasonCode: 'prerequisite-failed',
+          });
+          return 'Failed';
+        }
+        if (statuses.every((s) => s.status === 'Completed')) break;
+        yield context.df.createTimer(new Date(context.df.currentUtcDateTime.getTime() + settings.healthCheckIntervalMs));
+      }
+    }
+
+    yield* progress({ status: 'Scheduled', reason: 'resolving target devices and planning the canary and waves', reasonCode: 'planning' });
+    const plan = yield* activity(context, 'planRollout', { rolloutId, at: now() });
+    if (plan.targetedCount === 0) {
+      yield* progress({ status: 'Failed', reason: 'no device matches the target', reasonCode: 'no-devices' });
+      return 'Failed';
+    }
+
+    const waveCount = wavesAfterCanary(plan.waves);
+    for (const wave of plan.waves) {
+      yield* progress({ status: 'InProgress', currentWave: wave.index, reason: `${waveLabel(wave, waveCount)}: dispatching to ${deviceCount(wave.deviceCount)}`, reasonCode: 'dispatching' });
+      touched.unshift(wave);
+      const waveTask = subOrchestrationTask(context, 'wave', { rolloutId, wave, waveCount, policy: settings }, waveInstanceId(rolloutId, wave.index));
+      // Control events reach this instance; while a wave runs they are forwarded to it (it owns pause and roll back).
+      let outcome: WaveOutcome | undefined;
+      while (!outcome) {
+        const control = eventTask(context, 'control');
+        const winner = yield* race(context, [waveTask, control]);
+        if (winner === waveTask) {
+          // A wave that continued as new reports through its last execution; undefined would be a bug, not a verdict.
+          outcome = waveTask.value ?? { verdict: 'rollback', code: 'orchestration-error', reason: `${waveLabel(wave, waveCount)} ended without a verdict` };
+        } else {
+          yield* forward(wave, control.value);
+        }
+      }
+      if (outcome.verdict === 'cancel') {
+        yield* progress({ status: 'Cancelled', reason: outcome.reason, reasonCode: outcome.code, ...(outcome.actor ? { actor: outcome.actor } : {}) });
+        return 'Cancelled';
+      }
+      if (outcome.verdict === 'rollback') return yield* rollBack(outcome, settings);
+    }
+    const waves = waveCount === 0 ? 'canary promoted' : `canary and ${waveCount === 1 ? 'the wave' : `all ${waveCount} waves`} promoted`;
+    yield* progress({ status: 'Completed', reason: `${waves}; ${deviceCount(plan.targetedCount)} targeted`, reasonCode: 'completed' });
+    return 'Completed';
+  }
+
+  /** Hands a control event to the running wave; one that cannot be delivered is said in the reason (the operator may send it again). */
+  function* forward(wave: PlannedWaveRef, event: ControlEvent): Generator<df.Task, void, unknown> {
+    try {
+      yield* activity(context, 'forwardControl', { instanceId: waveInstanceId(rolloutId, wave.index), event });
+    } catch (err) {
+      context.df.setCustomStatus({ phase: phase.status, wave: phase.wave, reason: `${event.action} by ${event.by} was not delivered: ${describeFailure(err).reason}` });
     }
   }
 
-  yield progress({ status: 'Scheduled', reason: 'resolving target devices and planning waves' });
-  const plan = (yield callActivity(context, 'planRollout', { rolloutId, at: now() })) as ActivityOutput<'planRollout'>;
-  if (plan.targetedCount === 0) {
-    yield progress({ status: 'Failed', reason: 'no device matches the target' });
+  try {
+    return yield* run();
+  } catch (err) {
+    let failure: { code: ReasonCode; reason: string } = describeFailure(err);
+    if (touched.length > 0 && policy && !rollingBack) {
+      try {
+        return yield* rollBack(failure, policy);
+      } catch (again) {
+        failure = describeFailure(again);
+      }
+    }
+    const reason = `${failure.reason}${touched.length === 0 ? '; no device was touched' : ''}`;
+    try {
+      yield* progress({ status: 'Failed', reason, reasonCode: failure.code });
+    } catch (recording) {
+      // Nothing more can be recorded: the durable instance fails, with both errors, for the operator to see.
+      throw new Error(`${reason}; recording the failure failed too: ${describeFailure(recording).reason}`, { cause: err });
+    }
     return 'Failed';
   }
-
-  const touched: PlannedWaveRef[] = [];
-  for (const wave of plan.waves) {
-    touched.unshift(wave);
-    yield progress({ status: 'InProgress', currentWave: wave.index, reason: `${wave.kind === 'canary' ? 'canary' : `wave ${wave.index}`} of ${plan.waves.length - 1}` });
-    const waveTask = context.df.callSubOrchestrator(orchestratorNames.wave, { rolloutId, wave, policy } satisfies WaveInput, waveInstanceId(rolloutId, wave.index));
-    // Control events reach this instance; while a wave runs they are forwarded to it (it owns pause and roll back).
-    let outcome: WaveOutcome | undefined;
-    while (!outcome) {
-      const control = context.df.waitForExternalEvent(eventNames.control);
-      const winner = yield context.df.Task.any([waveTask, control]);
-      if (winner === waveTask) outcome = waveTask.result as WaveOutcome;
-      else yield callActivity(context, 'forwardControl', { instanceId: waveInstanceId(rolloutId, wave.index), event: control.result as ControlEvent });
-    }
-    if (outcome.verdict === 'cancel') {
-      yield progress({ status: 'Cancelled', reason: outcome.reason, ...(outcome.actor ? { actor: outcome.actor } : {}) });
-      return 'Cancelled';
-    }
-    if (outcome.verdict === 'rollback') {
-      const rollback: RollbackInput = {
-        rolloutId, waves: touched, reason: outcome.reason, ...(outcome.actor ? { actor: outcome.actor } : {}),
-        healthCheckIntervalMs: policy.healthCheckIntervalMs, verifyTimeoutMs: policy.deviceTimeoutMs * verifyTimeoutFactor,
-      };
-      return (yield context.df.callSubOrchestrator(orchestratorNames.rollback, rollback, rollbackInstanceId(rolloutId))) as string;
-    }
-  }
-  yield progress({ status: 'Completed', reason: `all ${plan.waves.length} waves promoted; ${plan.targetedCount} devices targeted` });
-  return 'Completed';
 }

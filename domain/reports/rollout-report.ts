@@ -3,6 +3,7 @@
  * the roll back. The timeline is derived from what the stored record holds (creation, approvals, each wave's
  * start and end, the last status change), so it needs no event history of its own.
  */
+import { deviceCount, waveLabel, wavesAfterCanary } from '../rollouts/rollout-vocabulary';
 import type { DeviceTarget } from '../fleet/fleet-port';
 import type { ApprovalDecision, RolloutRecord, WaveAnalysisRecord } from '../rollouts/rollout-record';
 import type { RolloutSpec } from '../rollouts/rollout-spec';
@@ -114,9 +115,10 @@ export function rolloutTimeline(record: RolloutRecord): TimelineEvent[] {
     const verb = a.decision === 'approve' ? 'approved' : 'rejected';
     events.push({ at: a.at, kind: 'approval', text: `${verb} by ${a.approver}${a.stage ? ` (stage ${a.stage})` : ''}${a.comment ? `: ${a.comment}` : ''}` });
   }
+  const waveCount = wavesAfterCanary(record.waves);
   for (const wave of record.waves) {
-    const label = wave.kind === 'canary' ? 'canary' : `wave ${wave.index}`;
-    if (wave.startedAt) events.push({ at: wave.startedAt, kind: 'waveStarted', wave: wave.index, text: `${label} started: ${wave.deviceCount} devices` });
+    const label = waveLabel(wave, waveCount);
+    if (wave.startedAt) events.push({ at: wave.startedAt, kind: 'waveStarted', wave: wave.index, text: `${label} started: ${deviceCount(wave.deviceCount)}` });
     // A wave's status may have changed after it ended (RolledBack), so the event names the status it has now.
     if (wave.endedAt) events.push({ at: wave.endedAt, kind: 'waveEnded', wave: wave.index, text: `${label} ended; now ${wave.status}` });
   }

@@ -2,6 +2,7 @@
 import type { DeviceRolloutState, RolloutStatus, WaveStatus } from './rollout-status';
 import type { RolloutSpec } from './rollout-spec';
 import type { HealthPoint } from './health-timeline';
+import type { ReasonCode } from './reason-codes';
 
 /** Per-state device counts; totals are derived from these, never stored twice. */
 export type DeviceStateCounts = Record<DeviceRolloutState, number>;
@@ -53,7 +54,9 @@ export interface RolloutRecord {
   id: string;
   spec: RolloutSpec;
   status: RolloutStatus;
+  /** Why, for a person; `reasonCode` says the same for code (absent until the orchestration records its first step). */
   reason: string;
+  reasonCode?: ReasonCode;
   createdBy: string;
   createdAt: string;
   updatedAt: string;

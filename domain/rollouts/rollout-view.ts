@@ -5,6 +5,7 @@
 import type { UpdateId } from '../updates/update';
 import { emptyCounts, type ApprovalDecision, type DeviceStateCounts, type RolloutRecord, type WaveRecord } from './rollout-record';
 import type { DeviceRolloutState, RolloutStatus, WaveStatus } from './rollout-status';
+import type { ReasonCode } from './reason-codes';
 
 export interface WaveView {
   index: number;
@@ -34,6 +35,8 @@ export interface RolloutView {
   id: string;
   status: RolloutStatus;
   reason: string;
+  /** The reason as a stable code (see reason-codes.ts); absent until the orchestration records its first step. */
+  reasonCode?: ReasonCode;
   currentWave: number;
   createdBy: string;
   createdAt: string;
@@ -53,6 +56,7 @@ export function toRolloutView(record: Omit<RolloutRecord, 'spec'> & { spec: Pick
     id: record.id,
     status: record.status,
     reason: record.reason,
+    ...(record.reasonCode ? { reasonCode: record.reasonCode } : {}),
     currentWave: record.currentWave,
     createdBy: record.createdBy,
     createdAt: record.createdAt,

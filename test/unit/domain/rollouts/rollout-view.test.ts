@@ -67,6 +67,12 @@ describe('toRolloutView', () => {
     });
     expect(view.waves[0]).toMatchObject({ index: 0, kind: 'canary', status: 'Promoted', deviceCount: 10 });
   });
+
+  it('shows the reason code next to the reason, and none before the orchestration recorded one', () => {
+    const record = { ...rollout([]), status: 'Failed' as const, reason: 'planRollout failed after 4 attempts: Cosmos DB answered 503', reasonCode: 'activity-failed' as const };
+    expect(toRolloutView(record)).toMatchObject({ status: 'Failed', reasonCode: 'activity-failed', reason: record.reason });
+    expect(toRolloutView(rollout([]))).not.toHaveProperty('reasonCode');
+  });
 });
 
 describe('countDevices', () => {
