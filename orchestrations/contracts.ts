@@ -4,6 +4,7 @@
  * history stays flat as the fleet grows. Orchestrations call through durable-calls.ts, which types each call from
  * these contracts.
  */
+import type { ControlAction } from '../domain/rollouts/rollout-control';
 import type { ApprovalDecision, DeviceStateCounts } from '../domain/rollouts/rollout-record';
 import type { ReasonCode } from '../domain/rollouts/reason-codes';
 import type { ApprovalPolicy, FailureThreshold, MaintenanceWindow, RolloutAnalysis } from '../domain/rollouts/rollout-spec';
@@ -22,7 +23,8 @@ export const eventNames = {
   control: 'Control',
 } as const;
 
-export type ControlAction = 'pause' | 'resume' | 'cancel' | 'rollback';
+/** What an operator may ask of a running rollout (when each is allowed: domain/rollouts/rollout-control.ts). */
+export type { ControlAction };
 
 export interface ControlEvent {
   action: ControlAction;

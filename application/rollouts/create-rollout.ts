@@ -67,7 +67,7 @@ const more = (total: number) => (total > listed ? ', …' : '');
 
 export function createRolloutUseCase(deps: CreateRolloutDeps) {
   const newRecord = (spec: RolloutSpec, createdBy: string, now: string, targeted: number, status: RolloutStatus, reason: string): RolloutRecord => ({
-    id: deps.newId(), spec, status, reason, createdBy, createdAt: now, updatedAt: now,
+    id: deps.newId(), spec, status, reason, reasonCode: 'created', createdBy, createdAt: now, updatedAt: now,
     currentWave: -1, waves: [], approvals: [], targetedCount: targeted,
   });
   const recordCreated = (record: RolloutRecord) =>
