@@ -32,7 +32,7 @@ export class RunRecorder {
       if (wave.status === this.lastWaveStatus[i]) return;
       // Waves that have not started yet are no news.
       if (this.lastWaveStatus[i] !== undefined || wave.status !== 'NotStarted') {
-        this.timeline.push({ at: changedAt, subject: waveName(wave), status: wave.status, note: `${wave.succeeded} succeeded, ${wave.failed} failed of ${wave.deviceCount}` });
+        this.timeline.push({ at: changedAt, subject: waveName(wave, rollout.waves), status: wave.status, note: `${wave.succeeded} succeeded, ${wave.failed} failed of ${wave.deviceCount}` });
       }
       this.lastWaveStatus[i] = wave.status;
     });
@@ -99,7 +99,7 @@ export function formatReport(input: { rollout: RolloutView; recorder: RunRecorde
     'Waves (succeeded and failed: the most seen before a roll back restored them)',
     table(
       ['wave', 'devices', 'status', 'succeeded', 'failed', 'rolled back'],
-      rollout.waves.map((wave, i) => [waveName(wave), wave.deviceCount, wave.status, recorder.peaks[i]?.succeeded ?? wave.succeeded,
+      rollout.waves.map((wave, i) => [waveName(wave, rollout.waves), wave.deviceCount, wave.status, recorder.peaks[i]?.succeeded ?? wave.succeeded,
         recorder.peaks[i]?.failed ?? wave.failed, wave.rolledBack]),
     ),
     '',

@@ -2,6 +2,7 @@
  * The demo's live progress: on a terminal, bars redrawn in place (cli-progress); elsewhere (CI, a pipe, a log file)
  * one plain line per change, since redrawing would only fill the log with escape codes.
  */
+import { waveLabel, wavesAfterCanary } from '../domain/rollouts/rollout-vocabulary';
 import { Format, MultiBar, Presets, type SingleBar } from 'cli-progress';
 import type { RolloutView, WaveView } from '../domain/rollouts/rollout-view';
 
@@ -31,7 +32,8 @@ export function sinceStart(ms: number): string {
   return `T+${pad(Math.floor(total / 3600))}:${pad(Math.floor(total / 60) % 60)}:${pad(total % 60)}`;
 }
 
-export const waveName = (wave: WaveView): string => (wave.kind === 'canary' ? 'canary' : `wave ${wave.index}`);
+/** The reasons' vocabulary: "canary", "wave 2 of 3". */
+export const waveName = (wave: WaveView, waves: readonly WaveView[]): string => waveLabel(wave, wavesAfterCanary(waves));
 
 export const waveCounts = (wave: WaveView): string =>
   `${wave.succeeded} succeeded, ${wave.failed} failed, ${wave.pending} pending, ${wave.rolledBack} rolled back`;
@@ -64,7 +66,7 @@ class RedrawnView implements ProgressView {
     this.header.update(0, { line: `rollout ${rollout.id}  ${rollout.status}  ·  ${sinceStart(clock)} ${this.timeNote}  ·  ${real} s real` });
     this.reason.update(0, { line: `  ${rollout.reason}`.slice(0, width) });
     rollout.waves.forEach((wave, i) => {
-      const payload = { line: '', ...waveLine(wave) };
+      const payload = { line: '', ...waveLine(wave, rollout.waves) };
       const bar = (this.waves[i] ??= this.bars.create(wave.deviceCount, settled(wave), payload, { format: waveFormat }));
       bar.update(settled(wave), payload);
     });
@@ -76,7 +78,7 @@ class RedrawnView implements ProgressView {
   }
 }
 
-const waveLine = (wave: WaveView) => ({ name: waveName(wave).padEnd(6), status: wave.status.padEnd(11), counts: waveCounts(wave) });
+const waveLine = (wave: WaveView, waves: readonly WaveView[]) => ({ name: waveName(wave, waves).padEnd(11), status: wave.status.padEnd(11), counts: waveCounts(wave) });
 
 function waveFormat(options: Parameters<typeof Format.BarFormat>[1], params: { progress: number; value: number; total: number }, payload: ReturnType<typeof waveLine>): string {
   const count = `${params.value}/${params.total}`.padStart(9);
@@ -100,7 +102,7 @@ class PlainView implements ProgressView {
       const line = `${wave.status}, ${settled(wave)}/${wave.deviceCount} settled: ${waveCounts(wave)}`;
       if (line === this.lastWaves[i]) return;
       this.lastWaves[i] = line;
-      this.out.write(`${at}  ${waveName(wave).padEnd(7)}  ${line}\n`);
+      this.out.write(`${at}  ${waveName(wave, rollout.waves).padEnd(11)}  ${line}\n`);
     });
   }
 

@@ -42,7 +42,7 @@ it('shows the canary failing, the automatic roll back and every device back on 1
   expect(output).toMatch(/Final status: RolledBack/);
   expect(output).toMatch(/Reason: canary: [1-9]\d* of 20 assessed devices failed .*above the 5 % threshold/);
   expect(output).toMatch(/^ {2}canary +20 +RolledBack +\d+ +\d+ +20$/m);
-  expect(output).toMatch(/^ {2}wave 1 +\d+ +NotStarted +0 +0 +0$/m);
+  expect(output).toMatch(/^ {2}wave 1 of \d+ +\d+ +NotStarted +0 +0 +0$/m);
   expect(output).toMatch(/^ {2}model +devices +on 1\.0\.0 +got a command$/m);
   expect(output).toMatch(/^ {2}ctl-a +1150 +1150 +\d+$/m);
   expect(output).toMatch(/^ {2}ctl-b +850 +850 +\d+$/m);
