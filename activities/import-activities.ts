@@ -1,6 +1,7 @@
 /**
- * Import activities, built from ports. Safe to run twice: files are written under fixed paths, the release counter
- * is assigned once per event (kept on the import record), and registering an existing update changes nothing.
+ * Import activities, built from ports. Safe to run twice (a kill -9 re-runs the activity it interrupted): files are
+ * written under fixed paths, the release counter is claimed once per event (the counter store answers a repeated
+ * claim with the same number; the import record shows it), and registering an existing update changes nothing.
  */
 import { createHash } from 'node:crypto';
 import { findRule } from '../domain/imports/import-rule';
@@ -93,7 +94,7 @@ export function createImportActivities(ports: ImportPorts) {
       const rule = await rules.get(ruleId);
       if (!rule) throw new Error(`import rule ${ruleId} was deleted`);
       const record = await records.get(artifact.eventId);
-      const releaseCounter = record?.releaseCounter ?? (await counters.next(updateId.name));
+      const releaseCounter = record?.releaseCounter ?? (await counters.next(updateId.name, artifact.eventId));
       if (record?.releaseCounter === undefined) await records.update(artifact.eventId, (r) => ({ ...r, releaseCounter: r.releaseCounter ?? releaseCounter }));
       const now = ports.now();
       const signer = await ports.signer();
