@@ -72,13 +72,17 @@ export function problemBody(problem: RequestProblem): string {
   return JSON.stringify({ type: 'about:blank', title, status, detail, ...(errors.length ? { errors } : {}) });
 }
 
+/** The response in flight on a kept-alive connection, if any (Node's own handler checks the same field). */
+type HttpSocket = Socket & { _httpMessage?: { headersSent?: boolean } | null };
+
 /**
- * A `clientError` listener: writes the problem as a whole HTTP response when nothing was written on the connection
- * yet (as Node's own handler does), then closes it. A connection reset needs no answer.
+ * A `clientError` listener: writes the problem as a whole HTTP response unless a response on the connection has
+ * started (writing then would corrupt it; as Node's own handler), then closes it. A connection reset needs no answer.
+ * Earlier answers on a kept-alive connection do not count: the failing request still gets its own.
  */
 export function answerClientError(maxHeaderSize: number) {
-  return (err: NodeJS.ErrnoException & { rawPacket?: Buffer }, socket: Socket): void => {
-    if (err.code === 'ECONNRESET' || !socket.writable || socket.bytesWritten > 0) {
+  return (err: NodeJS.ErrnoException & { rawPacket?: Buffer }, socket: HttpSocket): void => {
+    if (err.code === 'ECONNRESET' || !socket.writable || socket._httpMessage?.headersSent) {
       socket.destroy();
       return;
     }

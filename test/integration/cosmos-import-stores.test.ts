@@ -48,4 +48,12 @@ describe('import records', () => {
     expect(redeliveries.sort()).toEqual(['created', 'exists']);
     expect(await records.get('evt-2')).toMatchObject({ status: 'Importing', reason: 'import started', releaseCounter: 4 });
   });
+
+  it('records an event whose id is far longer than a Cosmos id may be (Event Grid ids are any string)', async () => {
+    const records = new CosmosImportRecordStore(database);
+    const eventId = `evt-${'x'.repeat(20_000)}`;
+    expect(await records.create(record(eventId, { status: 'Ignored', reason: 'no import rule' }))).toBe('created');
+    expect(await records.create(record(eventId))).toBe('exists');
+    expect(await records.get(eventId)).toMatchObject({ eventId, status: 'Ignored' });
+  });
 });

@@ -43,6 +43,15 @@ it('answers 414 problem+json naming the URL when it is longer than 4 KB, short o
   }
 });
 
+it('answers an over-long URL on a kept-alive connection that served other requests before', async () => {
+  // fetch keeps connections alive: the first requests leave one open, the overflowing one reuses it.
+  for (let i = 0; i < 3; i++) expect((await fetch(`${host.url}/api/hello/Ada`)).status).toBe(200);
+  const res = await fetch(`${host.url}/api/hello?name=${'a'.repeat(20_000)}`);
+  expect(res.status).toBe(414);
+  expect(res.headers.get('content-type')).toBe('application/problem+json');
+  expect(await res.json()).toMatchObject({ status: 414, errors: [{ field: '(url)' }] });
+});
+
 it('answers 400 problem+json to bytes that are not HTTP, and keeps serving', async () => {
   const answer = await rawRequest('NOT HTTP AT ALL\r\n\r\n');
   expect(answer).toMatchObject({ status: 400, contentType: 'application/problem+json', body: { status: 400, title: 'Bad Request' } });
