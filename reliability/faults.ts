@@ -41,8 +41,8 @@ async function rolloutThrough(stack: Stack, name: string, site: 'plant-a' | 'pla
 
 /**
  * Unplugs `dependency` for the outage, polling the rollout (through the API) every second meanwhile, or not at all
- * (`watched` false). Unwatched matters: a request in flight holds time-skipping back, so while polls hang on the
- * outage the rollout's activities mostly wait it out; unwatched, they run into it.
+ * (`watched` false). Both matter: a request in flight holds time-skipping back, so polls hanging on the outage
+ * change which of the rollout's activities run into it (either way a rollout was left InProgress in some runs).
  */
 function outage(control: string, dependency: 'cosmos' | 'iothub', watched = true) {
   return async (stack: Stack, id: string): Promise<string[]> => {
@@ -82,7 +82,7 @@ async function unplugged(): Promise<FaultFigures['faults']> {
   }
 }
 
-/** The Cosmos outage again on a stack of its own, with nobody polling: the rollout's activities run into it. */
+/** The Cosmos outage again on a stack of its own, with nobody polling meanwhile. */
 async function unwatchedCosmosOutage(): Promise<FaultFigures['faults'][number]> {
   const temp = tempDir('ota-rel-faults-');
   let stack: Stack | undefined;
