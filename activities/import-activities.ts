@@ -1,6 +1,7 @@
 /**
- * Import activities, built from ports. Safe to run twice: files are written under fixed paths, the release counter
- * is assigned once per event (kept on the import record), and registering an existing update changes nothing.
+ * Import activities, built from ports. Safe to run twice (a kill -9 re-runs the activity it interrupted): files are
+ * written under fixed paths, the release counter is claimed once per event (the counter store answers a repeated
+ * claim with the same number; the import record shows it), and registering an existing update changes nothing.
  */
 import { createHash } from 'node:crypto';
 import { findRule } from '../domain/imports/import-rule';
@@ -99,8 +100,9 @@ export function createImportActivities(ports: ImportPorts) {
       const rule = await rules.get(ruleId);
       if (!rule) throw new Error(`import rule ${ruleId} was deleted`);
       const record = await records.get(artifact.eventId);
-      // The stored counter wins: a run that raced this one and stored its counter first signs with that one too.
-      const releaseCounter = record?.releaseCounter ?? await assignReleaseCounter(artifact.eventId, await counters.next(updateId.name));
+      // The stored counter wins: a run that raced this one and stored its counter first signs with that one too; the
+      // counter store hands this event the same number however often it asks (a re-run after a kill takes no second one).
+      const releaseCounter = record?.releaseCounter ?? await assignReleaseCounter(artifact.eventId, await counters.next(updateId.name, artifact.eventId));
       const now = ports.now();
       const signer = await ports.signer();
       const manifest: UpdateManifest = {

@@ -10,6 +10,7 @@ import { indexingErrors } from './binding-support';
 import { registry, type RegisteredFunction } from './functions-core';
 import { invokeFunction, jsonTypedData, runAppHook, triggerBindingOf, type InvocationInput } from './invoker';
 import { buildRouteTable, findRoute, toRpcHttpRequest, writeHttpResponse, type HttpRoute } from './http/http-trigger';
+import { answerClientError, checkRequestUrl, problemBody } from './http/request-limits';
 import { interpretEventGridRequest } from './triggers/eventgrid-webhook';
 import { TimerScheduler } from './triggers/timer-scheduler';
 import { EventHubDispatcher } from './triggers/event-hub-dispatcher';
@@ -84,6 +85,8 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
         engine.scheduleIdleCheck();
       });
   });
+  // Requests the parser refuses (header fields too large, malformed) get problem+json, not Node's empty answer.
+  server.on('clientError', answerClientError(http.maxHeaderSize));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? app.localHttpPort ?? 7071, '127.0.0.1', resolve);
@@ -115,6 +118,13 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   logAt('information', `devhost listening on ${url} with ${registry.functions.size} function(s) from ${app.dir}`);
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const urlProblem = checkRequestUrl(req);
+    if (urlProblem) {
+      req.resume();
+      const body = problemBody(urlProblem);
+      res.writeHead(urlProblem.status, { 'Content-Type': 'application/problem+json', 'Content-Length': Buffer.byteLength(body) });
+      return void res.end(body);
+    }
     const requestUrl = new URL(req.url ?? '/', url);
     const path = requestUrl.pathname;
     const method = (req.method ?? 'GET').toUpperCase();

@@ -39,14 +39,19 @@ async function rolloutThrough(stack: Stack, name: string, site: 'plant-a' | 'pla
   return { name, recovered: problems.length === 0, detail: `${problems.length ? problems.join('; ') : `Completed, ${targeted.length} devices one command each`}; seen during the fault: ${seen.join(' | ') || 'nothing'}` };
 }
 
-/** Unplugs `dependency` for the outage, polling the rollout (through the API) every second meanwhile. */
-function outage(control: string, dependency: 'cosmos' | 'iothub') {
+/**
+ * Unplugs `dependency` for the outage, polling the rollout (through the API) every second meanwhile, or not at all
+ * (`watched` false). Both matter: a request in flight holds time-skipping back, so polls hanging on the outage
+ * change which of the rollout's activities run into it (either way a rollout was left InProgress in some runs).
+ */
+function outage(control: string, dependency: 'cosmos' | 'iothub', watched = true) {
   return async (stack: Stack, id: string): Promise<string[]> => {
     await sleep(1500);
     const seen = new Set<string>();
     await fetch(`${control}/faults/${dependency}/down`, { method: 'POST' });
     const until = Date.now() + outageMs;
     try {
+      if (!watched) await sleep(outageMs);
       while (Date.now() < until) {
         const answer = await stack.api('GET', `rollouts/${id}`).catch((err: Error) => ({ status: 0, body: err.message }));
         seen.add(answer.status === 200 ? `${answer.body.status}${answer.body.reason ? `: ${answer.body.reason}` : ''}` : `${answer.status} ${JSON.stringify(answer.body)?.slice(0, 120)}`);
@@ -77,6 +82,22 @@ async function unplugged(): Promise<FaultFigures['faults']> {
   }
 }
 
+/** The Cosmos outage again on a stack of its own, with nobody polling meanwhile. */
+async function unwatchedCosmosOutage(): Promise<FaultFigures['faults'][number]> {
+  const temp = tempDir('ota-rel-faults-');
+  let stack: Stack | undefined;
+  try {
+    stack = await startStack({ fleet: writeProfile(temp.dir, fleet(devices)), dataDir: `${temp.dir}/data`, timeSkip: true, args: ['--fault-proxies'] });
+    const control = /Fault control[^:]*: (http:\/\/127\.0\.0\.1:\d+)/.exec(stack.output())?.[1];
+    if (!control) throw new Error('start-local printed no fault control URL');
+    await registerUpdate(stack);
+    return await rolloutThrough(stack, `Cosmos stand-in unplugged ${outageMs / 1000} s, nobody polling`, 'plant-a', outage(control, 'cosmos', false));
+  } finally {
+    await stack?.stop();
+    temp.remove();
+  }
+}
+
 async function throttled(): Promise<FaultFigures['faults'][number]> {
   const temp = tempDir('ota-rel-faults-');
   let stack: Stack | undefined;
@@ -101,7 +122,7 @@ async function throttled(): Promise<FaultFigures['faults'][number]> {
 
 export async function runFaults(): Promise<FaultFigures> {
   const faults: FaultFigures['faults'] = [];
-  for (const part of [unplugged, throttled]) {
+  for (const part of [unplugged, unwatchedCosmosOutage, throttled]) {
     try {
       const result = await part();
       faults.push(...(Array.isArray(result) ? result : [result]));

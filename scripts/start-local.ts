@@ -17,6 +17,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { BlobServiceClient } from '@azure/storage-blob';
 import { startHost } from '../devhost/host';
 import { startAzurite } from '../devhost/standins/azurite';
+import { startAzuriteOnKeptPort } from '../devhost/standins/azurite-kept-port';
 import { startCosmos } from '../devhost/standins/cosmos';
 import { startLocalIotHub } from '../local-iothub';
 import { demoProfilePath } from '../local-iothub/virtual-devices/fleet-profile';
@@ -183,7 +184,8 @@ async function main(): Promise<void> {
   try {
     // Both start together; whichever started is stopped again if the other failed.
     const [azuriteStart, cosmosStart] = await Promise.allSettled([
-      startAzurite({ location: dataDir && path.join(dataDir, 'azurite') }),
+      // With --data, on the port of the last run: download links in commands sent before a restart keep working.
+      dataDir ? startAzuriteOnKeptPort(path.join(dataDir, 'azurite')) : startAzurite(),
       startCosmos({ dataDir: dataDir && path.join(dataDir, 'cosmos') }),
     ]);
     if (azuriteStart.status === 'fulfilled') running.push({ what: 'Azurite', stop: azuriteStart.value.stop });

@@ -13,7 +13,14 @@ export class BlobPackageStore implements PackageStore {
   /** Reads an uploaded blob by its URL, through this app's own credentials (the URL names container and path). */
   async readUpload(url: string): Promise<Uint8Array> {
     const { container, blob } = locate(url, this.service.url);
-    return this.service.getContainerClient(container).getBlobClient(blob).downloadToBuffer();
+    try {
+      return await this.service.getContainerClient(container).getBlobClient(blob).downloadToBuffer();
+    } catch (err) {
+      // The SDK's message can be a bare 'RestError' (no body on a 404): the import record must say what happened.
+      const { statusCode, code } = err as { statusCode?: number; code?: string };
+      if (statusCode === undefined) throw err;
+      throw new Error(`the uploaded blob ${container}/${blob} cannot be read: ${statusCode}${code ? ` ${code}` : ''}`, { cause: err });
+    }
   }
 
   async put(path: string, bytes: Uint8Array, contentType: string): Promise<{ url: string }> {

@@ -2,6 +2,7 @@
  * The Cosmos DB containers the app uses and how their documents are keyed: the one place for names and
  * partition keys (provisioned by scripts/provision-local.ts and infra/modules/cosmos.bicep, which must match).
  */
+import { createHash } from 'node:crypto';
 import type { UpdateId } from '../../domain/updates/update';
 
 export interface ContainerDefinition {
@@ -41,15 +42,20 @@ export function updateDocumentId(id: UpdateId): string {
   return escapeId(id.version);
 }
 
+/** Cosmos DB refuses ids longer than this. */
+const maxIdLength = 255;
+
 /**
  * Cosmos ids must not contain `/`, `\`, `?` or `#`, and '%' is risky in the request path. Every character
  * outside a conservative set (semver's, plus `_` and `:`) becomes `~` and its UTF-8 bytes in hex; `~` itself is
- * escaped too, so the mapping is one-to-one.
+ * escaped too, so the mapping is one-to-one. An escaped id over Cosmos' 255 characters (an Event Grid event id is
+ * any string) becomes `~h` and the SHA-256 of the value: never the output of escaping (`~` is followed by hex there).
  */
 export function escapeId(value: string): string {
-  return Array.from(value, (char) =>
+  const escaped = Array.from(value, (char) =>
     /^[A-Za-z0-9._:+-]$/.test(char) ? char : Array.from(Buffer.from(char, 'utf8'), (byte) => `~${byte.toString(16).padStart(2, '0')}`).join(''),
   ).join('');
+  return escaped.length <= maxIdLength ? escaped : `~h${createHash('sha256').update(value, 'utf8').digest('hex')}`;
 }
 
 /** Ids that are used as given (rollout and batch ids) must already be safe. */

@@ -48,11 +48,25 @@ export class CosmosImportRecordStore implements ImportRecordStore {
   }
 
   async create(record: ImportRecord): Promise<'created' | 'exists'> {
+    const id = escapeId(record.eventId);
     try {
-      await this.container.items.create<Stored<ImportRecord>>({ ...record, id: escapeId(record.eventId) });
+      await this.container.items.create<Stored<ImportRecord>>({ ...record, id });
       return 'created';
     } catch (err) {
-      if (cosmosStatus(err) === 409) return 'exists';
+      if (cosmosStatus(err) !== 409) throw err;
+    }
+    // Seen before: a failed import is retried (replaced under its etag, so of two redeliveries only one retries).
+    const { resource: existing } = await this.container.item(id, id).read<Stored<ImportRecord>>();
+    if (existing?.status !== 'Failed') return 'exists';
+    const { releaseCounter } = existing;
+    try {
+      await this.container.item(id, id).replace<Stored<ImportRecord>>(
+        { ...record, ...(releaseCounter === undefined ? {} : { releaseCounter }), id },
+        { accessCondition: { type: 'IfMatch', condition: existing._etag! } },
+      );
+      return 'created';
+    } catch (err) {
+      if (cosmosStatus(err) === 412 || cosmosStatus(err) === 404) return 'exists';
       throw err;
     }
   }
@@ -92,16 +106,42 @@ export class CosmosReleaseCounterStore implements ReleaseCounterStore {
     this.container = database.container(containers.counters.id);
   }
 
-  async next(updateName: string): Promise<number> {
+  async next(updateName: string, claim: string): Promise<number> {
     const id = escapeId(`release:${updateName}`);
     try {
-      await this.container.items.create({ id, value: 0 });
+      await this.container.items.create<CounterDocument>({ id, value: 0, claims: {} });
     } catch (err) {
       if (cosmosStatus(err) !== 409) throw err;
     }
-    const saved = await readModifyWrite<{ id: string; value: number }>(this.container.item(id, id), `counter ${updateName}`, (c) => ({ ...c, value: c.value + 1 }), (n) => n.id === id, 50);
-    return saved.value;
+    const item = this.container.item(id, id);
+    const { resource } = await item.read<CounterDocument>();
+    const held = resource?.claims?.[claim];
+    if (held !== undefined) return held;
+    // The number and its claim in one conditional write: a claim interrupted before the write took no number.
+    const saved = await readModifyWrite<CounterDocument>(item, `counter ${updateName}`, (c) => {
+      if (c.claims?.[claim] !== undefined) return c;
+      const value = c.value + 1;
+      return { ...c, value, claims: recentClaims({ ...c.claims, [claim]: value }) };
+    }, (n) => n.id === id, 50);
+    return saved.claims![claim]!;
   }
+}
+
+/** `claims`: the number each recent claim (import event id) holds; absent on counters written before claims existed. */
+interface CounterDocument {
+  id: string;
+  value: number;
+  claims?: Record<string, number>;
+}
+
+/**
+ * Claims are only re-asked while their import runs; the newest are kept so the document stays small (an import whose
+ * update is published answers from its manifest and never asks again).
+ */
+const keptClaims = 100;
+function recentClaims(claims: Record<string, number>): Record<string, number> {
+  const entries = Object.entries(claims);
+  return entries.length <= keptClaims ? claims : Object.fromEntries(entries.sort((a, b) => b[1] - a[1]).slice(0, keptClaims));
 }
 
 function strip<T>(document: Stored<T>): T {

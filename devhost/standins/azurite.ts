@@ -1,12 +1,14 @@
 /**
  * Azurite's blob service as a child process: the local stand-in for Azure Blob Storage.
  *
- * Azurite's package `main` is its VS Code extension, so the blob server's own entry file is run instead.
+ * Azurite's package `main` is its VS Code extension, so the blob server's own entry file is run instead, inside
+ * azurite-process.ts: acknowledged writes survive a `kill -9`, and the child exits when this process dies.
  * It listens on a free port (reported on stdout) so parallel runs and tests never collide.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
+import { childScriptArgs } from './child-script';
 
 export interface AzuriteOptions {
   /** Folder for persisted blobs; without it everything lives in memory. */
@@ -19,6 +21,8 @@ export interface RunningAzurite {
   /** e.g. http://127.0.0.1:41234/devstoreaccount1 */
   blobEndpoint: string;
   connectionString: string;
+  /** The child process's id (tests check it is gone). */
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -50,7 +54,8 @@ export async function startAzurite(opts: AzuriteOptions = {}): Promise<RunningAz
     args.push('--inMemoryPersistence');
   }
 
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  // stdin is the child's lifeline: it closes when this process dies, however it dies, and the child then exits.
+  const child = spawn(process.execPath, childScriptArgs(path.join(__dirname, 'azurite-process'), args), { stdio: ['pipe', 'pipe', 'pipe'] });
   // If the parent exits without calling stop(), the child must not outlive it.
   const killOnExit = (): void => {
     child.kill();
@@ -69,6 +74,7 @@ export async function startAzurite(opts: AzuriteOptions = {}): Promise<RunningAz
   const blobEndpoint = `http://127.0.0.1:${port}/${ACCOUNT}`;
   return {
     blobEndpoint,
+    pid: child.pid!,
     connectionString:
       `DefaultEndpointsProtocol=http;AccountName=${ACCOUNT};AccountKey=${ACCOUNT_KEY};BlobEndpoint=${blobEndpoint};`,
     async stop() {

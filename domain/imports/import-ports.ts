@@ -12,7 +12,11 @@ export interface ImportRuleStore {
 }
 
 export interface ImportRecordStore {
-  /** 'exists' when the event was seen before (then nothing changes): the same event twice imports once. */
+  /**
+   * 'exists' when the event was seen before (then nothing changes): the same event twice imports once. A record whose
+   * import Failed counts as not seen: it is replaced (keeping its release counter) and 'created' is answered, so an
+   * Event Grid redelivery of the event retries the import.
+   */
   create(record: ImportRecord): Promise<'created' | 'exists'>;
   get(eventId: string): Promise<ImportRecord | undefined>;
   /**
@@ -26,8 +30,11 @@ export interface ImportRecordStore {
 }
 
 export interface ReleaseCounterStore {
-  /** The next release counter of an update name (1, 2, …), incremented atomically. */
-  next(updateName: string): Promise<number>;
+  /**
+   * The release counter `claim` (an import's event id) holds for an update name: on its first call the next one
+   * (1, 2, …, incremented atomically), on every later call the same one. A re-run import never takes a second one.
+   */
+  next(updateName: string, claim: string): Promise<number>;
 }
 
 /** Where update files, deltas and manifests are kept (Blob storage). */

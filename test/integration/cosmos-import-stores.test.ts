@@ -56,9 +56,9 @@ describe('CosmosImportRecordStore', () => {
 describe('CosmosReleaseCounterStore', () => {
   it('hands out each release counter once to racing imports, without gaps', async () => {
     const counters = new CosmosReleaseCounterStore(database);
-    const taken = await Promise.all(Array.from({ length: 8 }, () => counters.next('line-controller')));
+    const taken = await Promise.all(Array.from({ length: 8 }, (_, i) => counters.next('line-controller', `evt-${i}`)));
     expect([...taken].sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
-    expect(await counters.next('line-controller')).toBe(9);
-    expect(await counters.next('other-controller')).toBe(1);
+    expect(await counters.next('line-controller', 'evt-8')).toBe(9);
+    expect(await counters.next('other-controller', 'evt-9')).toBe(1);
   });
 });

@@ -66,9 +66,15 @@ export class InMemoryImportRecordStore implements ImportRecordStore {
 
 export class InMemoryReleaseCounterStore implements ReleaseCounterStore {
   private readonly counters = new Map<string, number>();
-  async next(updateName: string) {
+  /** The number each claim (import event) was given: asking again gives the same one, as the Cosmos store does. */
+  private readonly claims = new Map<string, number>();
+  async next(updateName: string, claim: string) {
+    const key = `${updateName}\n${claim}`;
+    const claimed = this.claims.get(key);
+    if (claimed !== undefined) return claimed;
     const value = (this.counters.get(updateName) ?? 0) + 1;
     this.counters.set(updateName, value);
+    this.claims.set(key, value);
     return value;
   }
 }

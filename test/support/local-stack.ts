@@ -9,6 +9,8 @@ import { createIotHubClients, type IotHubClients } from '../../adapters/iothub/i
 
 export interface LocalStack {
   url: string;
+  /** start-local's process id (its children: test/support/process-tree.ts). */
+  pid: number;
   dataDir: string | undefined;
   output(): string;
   /** Calls the API as `caller` holding `roles` (default OTA.Admin); an empty caller sends no principal at all. */
@@ -99,6 +101,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   };
   return {
     url,
+    pid: child.pid!,
     dataDir: options.dataDir,
     output: () => log,
     async api(method, route, body, caller = 'ops@contoso.com', roles = ['OTA.Admin'], groups = []) {
