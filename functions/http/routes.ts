@@ -103,17 +103,17 @@ export const routes: readonly RouteDefinition[] = [
     handler: (s) => (request) => s.devices.get(request),
   },
   {
-    name: 'inventoryReport', method: 'GET', path: 'inventory', access: 'devices.read',
+    name: 'inventoryReport', method: 'GET', path: 'inventory', access: 'devices.read', query: ['site', 'model', 'version', 'format', 'table'],
     summary: 'Which device runs what, since when, approved by whom',
     handler: (s) => (request) => s.reports.inventory(request),
   },
   {
-    name: 'rolloutReport', method: 'GET', path: 'reports/rollouts/{id}', access: 'reports.read',
+    name: 'rolloutReport', method: 'GET', path: 'reports/rollouts/{id}', access: 'reports.read', query: ['format', 'table'],
     summary: "A rollout's report: waves, health timeline, cohort analysis, approvals (`?format=json|csv|html`)",
     handler: (s) => (request) => s.reports.rollout(request),
   },
   {
-    name: 'complianceReport', method: 'GET', path: 'reports/compliance', access: 'reports.read',
+    name: 'complianceReport', method: 'GET', path: 'reports/compliance', access: 'reports.read', query: ['format', 'table'],
     summary: 'Exposure windows: time to 95 % and 100 % of eligible devices, devices still exposed',
     handler: (s) => (request) => s.reports.compliance(request),
   },

@@ -1,9 +1,8 @@
 /**
- * Every HTTP route the app registers (functions/register-*.ts, functions/index.ts) and the Event Grid webhook, with a
- * valid example body per request schema (checked against the schema itself at start, so they follow its changes).
+ * Every HTTP route of the app's route table and the Event Grid webhook, with a valid example body per request schema
+ * (checked against the schema itself at start, so they follow its changes).
  */
-import { approvalRequestSchema, rolloutRequestSchema, updateRequestSchema } from '../../application/requests/request-schemas';
-import { importRuleSchema } from '../../functions/http/import-rules-api';
+import { routes as table } from '../../functions/http/routes';
 import type { z } from 'zod';
 
 export interface FuzzRoute {
@@ -21,56 +20,38 @@ export interface FuzzRoute {
 
 const updateId = { provider: 'contoso', name: 'line-controller', version: '2.0.0' };
 
-export const routes: FuzzRoute[] = [
-  { name: 'health', method: 'GET', path: '/api/health' },
-  {
-    name: 'registerUpdate', method: 'POST', path: '/api/updates',
-    body: { schema: updateRequestSchema, example: { updateId, compatibility: [{ model: 'ctl-a' }], files: [{ fileName: 'f.swu', sizeInBytes: 1, hashes: { sha256: 'aGFzaA==' } }], prerequisites: [{ name: 'boot', minVersion: '1.0.0' }] } },
+/** A valid example body of every route that reads one (the fuzzer mutates these). */
+const examples: Record<string, unknown> = {
+  registerUpdate: { updateId, compatibility: [{ model: 'ctl-a' }], files: [{ fileName: 'f.swu', sizeInBytes: 1, hashes: { sha256: 'aGFzaA==' } }], prerequisites: [{ name: 'boot', minVersion: '1.0.0' }] },
+  createRollout: {
+    updateId, target: { deviceIds: ['a-0', 'a-1'] }, canary: { devices: 1 }, canarySoak: 'PT30M', waves: [{ percent: 50, soak: 'PT1H' }, { percent: 100, soak: 'PT1H' }],
+    healthCheckInterval: 'PT5M', deviceTimeout: 'PT30M', healthSilenceTimeout: 'PT15M', failureThreshold: { percent: 5, minDevices: 5, count: 3 },
+    approval: { stages: [{ name: 'ops', approvers: ['ops-lead@contoso.com'], quorum: 1, timeout: 'PT24H' }] },
+    maintenanceWindows: [{ site: 'plant-a', cron: '0 2 * * *', timeZone: 'Europe/Berlin', duration: 'PT2H' }],
+    maxDevicesPerSecond: 10,
+    analysis: { metrics: [{ name: 'cpu', direction: 'lower-is-better', maxRegressionPercent: 10, critical: true }], confidence: 0.95, minSamplesPerCohort: 10, inconclusive: 'extend', maxExtensions: 2 },
+    sequencePrerequisites: false,
   },
-  { name: 'getUpdate', method: 'GET', path: '/api/updates/{provider}/{name}/{version}' },
-  { name: 'listUpdates', method: 'GET', path: '/api/updates', query: ['name', 'provider'] },
-  {
-    name: 'createRollout', method: 'POST', path: '/api/rollouts',
-    body: {
-      schema: rolloutRequestSchema,
-      example: {
-        updateId, target: { deviceIds: ['a-0', 'a-1'] }, canary: { devices: 1 }, canarySoak: 'PT30M', waves: [{ percent: 50, soak: 'PT1H' }, { percent: 100, soak: 'PT1H' }],
-        healthCheckInterval: 'PT5M', deviceTimeout: 'PT30M', healthSilenceTimeout: 'PT15M', failureThreshold: { percent: 5, minDevices: 5, count: 3 },
-        approval: { stages: [{ name: 'ops', approvers: ['ops-lead@contoso.com'], quorum: 1, timeout: 'PT24H' }] },
-        maintenanceWindows: [{ site: 'plant-a', cron: '0 2 * * *', timeZone: 'Europe/Berlin', duration: 'PT2H' }],
-        maxDevicesPerSecond: 10,
-        analysis: { metrics: [{ name: 'cpu', direction: 'lower-is-better', maxRegressionPercent: 10, critical: true }], confidence: 0.95, minSamplesPerCohort: 10, inconclusive: 'extend', maxExtensions: 2 },
-        sequencePrerequisites: false,
-      },
-    },
-  },
-  { name: 'listRollouts', method: 'GET', path: '/api/rollouts', query: ['status', 'continuationToken', 'limit'] },
-  { name: 'getRollout', method: 'GET', path: '/api/rollouts/{id}' },
-  { name: 'approveRollout', method: 'POST', path: '/api/rollouts/{id}/approvals', body: { schema: approvalRequestSchema, example: { decision: 'approve', comment: 'ok' } } },
-  { name: 'pauseRollout', method: 'POST', path: '/api/rollouts/{id}/pause' },
-  { name: 'resumeRollout', method: 'POST', path: '/api/rollouts/{id}/resume' },
-  { name: 'cancelRollout', method: 'POST', path: '/api/rollouts/{id}/cancel' },
-  { name: 'rollbackRollout', method: 'POST', path: '/api/rollouts/{id}/rollback' },
-  { name: 'getDevice', method: 'GET', path: '/api/devices/{id}' },
-  { name: 'showApprovalLink', method: 'GET', path: '/api/approval-links/{token}', page: true },
-  { name: 'useApprovalLink', method: 'POST', path: '/api/approval-links/{token}', page: true },
-  { name: 'localTeamsInbox', method: 'GET', path: '/api/local/teams-inbox' },
-  { name: 'listAudit', method: 'GET', path: '/api/audit', query: ['subject', 'fromSequence', 'limit'] },
-  { name: 'verifyAudit', method: 'GET', path: '/api/audit/verify' },
-  { name: 'localEvents', method: 'GET', path: '/api/local/events', query: ['type', 'subject'] },
-  {
-    name: 'putImportRule', method: 'PUT', path: '/api/import-rules/{ruleId}',
-    body: { schema: importRuleSchema, example: { source: { blobPrefix: 'fw/' }, update: { provider: 'contoso', name: 'line-controller' }, compatibility: [{ model: 'ctl-a' }], deltaFromPrevious: 1, manifestLifetimeDays: 30 } },
-  },
-  { name: 'getImportRule', method: 'GET', path: '/api/import-rules/{ruleId}' },
-  { name: 'listImportRules', method: 'GET', path: '/api/import-rules' },
-  { name: 'getImport', method: 'GET', path: '/api/imports/{eventId}' },
-  { name: 'listImports', method: 'GET', path: '/api/imports', query: ['status'] },
-  { name: 'getSigningKeys', method: 'GET', path: '/api/signing-keys' },
-  { name: 'inventoryReport', method: 'GET', path: '/api/inventory', query: ['site', 'model', 'version'] },
-  { name: 'rolloutReport', method: 'GET', path: '/api/reports/rollouts/{id}', query: ['format'] },
-  { name: 'complianceReport', method: 'GET', path: '/api/reports/compliance', query: ['version', 'format'] },
-];
+  approveRollout: { decision: 'approve', comment: 'ok' },
+  putImportRule: { source: { blobPrefix: 'fw/' }, update: { provider: 'contoso', name: 'line-controller' }, compatibility: [{ model: 'ctl-a' }], deltaFromPrevious: 1, manifestLifetimeDays: 30 },
+};
+
+/** `{action:regex(^(pause|resume)$)}` becomes one route per value. */
+function concretePaths(path: string): string[] {
+  const choice = /\{\w+:regex\(\^\(([^)]*)\)\$\)\}/.exec(path);
+  if (!choice) return [path];
+  return choice[1]!.split('|').flatMap((value) => concretePaths(path.replace(choice[0], value)));
+}
+
+/** Every route of the app's route table (functions/http/routes.ts), so a new route is fuzzed the day it is added. */
+export const routes: FuzzRoute[] = table.flatMap((route) => concretePaths(route.path).map((path) => ({
+  name: path === route.path ? route.name : `${route.name}:${path.split('/').at(-1)}`,
+  method: route.method,
+  path: `/api/${path}`,
+  ...(route.body ? { body: { schema: route.body, example: examples[route.name] } } : {}),
+  ...(route.query ? { query: [...route.query] } : {}),
+  ...(route.access === 'signed-link' ? { page: true } : {}),
+})));
 
 /** The Event Grid webhook's two functions; bodies are arrays of events (a valid example per event type). */
 export const eventGridRoutes: FuzzRoute[] = [
@@ -92,6 +73,7 @@ export const eventGridRoutes: FuzzRoute[] = [
 export function checkExamples(): void {
   for (const route of routes) {
     if (!route.body?.schema) continue;
+    if (route.body.example === undefined) throw new Error(`the route ${route.name} reads a body: give it an example in reliability/support/routes.ts`);
     const parsed = route.body.schema.safeParse(route.body.example);
     if (!parsed.success) throw new Error(`the example body of ${route.name} is not valid: ${parsed.error.message}`);
   }
