@@ -75,20 +75,34 @@ async function load(): Promise<void> {
   const route = state.route;
   try {
     if (route.view === 'rollout') {
-      const [report, audit] = await Promise.all([api.rolloutReport(route.id), api.audit(`rollout:${route.id}`)]);
+      const [report, audit] = await Promise.all([api.rolloutReport(route.id), api.audit(`rollouts/${route.id}`)]);
       if (state.route !== route) return;
       state.report = report;
       state.audit = audit;
     } else {
-      const inventoryDue = Date.now() - state.inventoryAt >= inventoryEveryMs;
-      const [rollouts, inventory] = await Promise.all([api.rollouts(), inventoryDue ? api.inventory() : Promise.resolve(state.inventory)]);
-      state.rollouts = rollouts;
-      if (inventoryDue) { state.inventory = inventory; state.inventoryAt = Date.now(); }
+      void refreshInventory();
+      state.rollouts = await api.rollouts();
     }
     state.refreshError = undefined;
     state.refreshedAt = new Date().toISOString();
   } catch (err) {
     state.refreshError = err instanceof Error ? err.message : String(err);
+  }
+  draw();
+}
+
+/** The inventory reads every device (seconds for a large fleet): on its own, so the rollouts never wait for it. */
+let inventoryLoading = false;
+async function refreshInventory(): Promise<void> {
+  if (inventoryLoading || Date.now() - state.inventoryAt < inventoryEveryMs) return;
+  inventoryLoading = true;
+  try {
+    state.inventory = await api.inventory();
+    state.inventoryAt = Date.now();
+  } catch (err) {
+    state.refreshError = err instanceof Error ? err.message : String(err);
+  } finally {
+    inventoryLoading = false;
   }
   draw();
 }
@@ -150,6 +164,7 @@ function onRouteChange(): void {
 }
 
 async function start(): Promise<void> {
+  root.replaceChildren(); // the placeholder shown until the script runs
   draw();
   state.signIn = await detectSignIn();
   draw();

@@ -12,6 +12,8 @@ const chromiumArgs = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-
 let stack: LocalStack;
 let browser: Browser;
 const contexts: BrowserContext[] = [];
+/** Uncaught errors of the pages: a page that throws is a failed test, whatever it shows. */
+const pageErrors: string[] = [];
 
 beforeAll(async () => {
   [stack, browser] = await Promise.all([
@@ -22,6 +24,8 @@ beforeAll(async () => {
 }, 60_000);
 afterEach(async () => {
   await Promise.all(contexts.splice(0).map((context) => context.close()));
+  await stack.setTimeSkip(true);
+  expect(pageErrors.splice(0)).toEqual([]);
 });
 afterAll(async () => {
   await browser?.close();
@@ -33,6 +37,7 @@ async function signedIn(name: string, role: string, hash = '#/'): Promise<Page> 
   const context = await browser.newContext({ viewport: { width: 1024, height: 768 } });
   contexts.push(context);
   const page = await context.newPage();
+  page.on('pageerror', (error) => pageErrors.push(error.message));
   await page.goto(`${stack.url}/api/dashboard?poll=500${hash}`);
   await page.getByLabel('Name').fill(name);
   await page.getByLabel('Role').selectOption(role);
@@ -62,40 +67,44 @@ it("shows a viewer the fleet's versions by site and model", async () => {
 
 it('lets an operator follow a rollout to its end, pausing and resuming it on the way', async () => {
   await stack.setTimeSkip(false); // the canary soaks in real time: the rollout waits for the pause
-  try {
-    const id = await createRollout();
-    const page = await signedIn('ops@contoso.com', 'OTA.Operator', `#/rollouts/${id}`);
-    await statusOf(page).getByText('In progress').waitFor();
-    await page.getByRole('button', { name: 'Pause' }).click();
-    await statusOf(page).getByText('Paused').waitFor();
-    expect(await page.getByRole('status').innerText()).toBe(`Asked rollout ${id} to pause.`);
-    await page.getByRole('button', { name: 'Resume' }).click();
-    await statusOf(page).getByText('In progress').waitFor();
-    await stack.setTimeSkip(true);
-    await statusOf(page).getByText('Completed').waitFor({ timeout: 45_000 });
+  const id = await createRollout();
+  const page = await signedIn('ops@contoso.com', 'OTA.Operator', `#/rollouts/${id}`);
+  await statusOf(page).getByText('In progress').waitFor();
+  await page.getByRole('button', { name: 'Pause' }).click();
+  await statusOf(page).getByText('Paused').waitFor();
+  expect(await page.getByRole('status').innerText()).toBe(`Asked rollout ${id} to pause.`);
+  await page.getByRole('button', { name: 'Resume' }).click();
+  await statusOf(page).getByText('In progress').waitFor();
+  await stack.setTimeSkip(true);
+  await statusOf(page).getByText('Completed').waitFor({ timeout: 45_000 });
 
-    expect(await page.getByRole('button', { name: 'Pause' }).count()).toBe(0);
-    const waves = await page.locator('progress').evaluateAll((bars) => bars.map((bar) => bar.getAttribute('aria-label')));
-    expect(waves).toEqual([
-      'Canary: Promoted, 10 of 10 devices done',
-      'Wave 1: Promoted, 40 of 40 devices done',
-      'Wave 2: Promoted, 70 of 70 devices done',
-      'Wave 3: Promoted, 80 of 80 devices done',
-    ]);
-    await page.getByRole('img', { name: /^Canary: \d+ health checks; at the latest 10 healthy/ }).waitFor();
-    const timeline = await page.locator('.timeline li').allInnerTexts();
-    expect(timeline.at(-1)).toMatch(/Completed: /);
-    const audit = page.getByRole('region', { name: 'Audit trail' });
-    await audit.getByText('rollout.completed').waitFor();
-    const actions = await audit.locator('tbody th').allInnerTexts();
-    expect(actions).toEqual(expect.arrayContaining(['rollout.created', 'rollout.paused', 'rollout.resumed', 'wave.promoted', 'rollout.completed']));
-  } finally {
-    await stack.setTimeSkip(true);
-  }
+  expect(await page.getByRole('button', { name: 'Pause' }).count()).toBe(0);
+  const waves = await page.locator('progress').evaluateAll((bars) => bars.map((bar) => bar.getAttribute('aria-label')));
+  expect(waves).toEqual([
+    'Canary: Promoted, 10 of 10 devices done',
+    'Wave 1: Promoted, 40 of 40 devices done',
+    'Wave 2: Promoted, 70 of 70 devices done',
+    'Wave 3: Promoted, 80 of 80 devices done',
+  ]);
+  await page.getByRole('img', { name: /^Canary: \d+ health checks; at the latest 10 healthy/ }).waitFor();
+  const timeline = await page.locator('.timeline li').allInnerTexts();
+  expect(timeline.at(-1)).toMatch(/Completed: /);
+  const audit = page.getByRole('region', { name: 'Audit trail' });
+  await audit.getByText('rollout.completed').waitFor();
+  const actions = await audit.locator('tbody th').allInnerTexts();
+  expect(actions).toEqual(expect.arrayContaining(['rollout.created', 'rollout.paused', 'rollout.resumed', 'wave.promoted', 'rollout.completed']));
 });
 
-it('lets an approver reach the approve button with the keyboard and approve', async () => {
+/** A rollout waiting for `approval`; time skipping stays off meanwhile, or the approval would expire at once. */
+async function pendingRollout(): Promise<string> {
+  await stack.setTimeSkip(false);
   const id = await createRollout({ approval });
+  await waitForRollout(stack, id, ['PendingApproval']);
+  return id;
+}
+
+it('lets an approver reach the approve button with the keyboard and approve', async () => {
+  const id = await pendingRollout();
   await waitForRollout(stack, id, ['PendingApproval']);
   const page = await signedIn('approver@contoso.com', 'OTA.Approver');
   await page.getByRole('heading', { name: id }).waitFor();
@@ -116,8 +125,7 @@ it('lets an approver reach the approve button with the keyboard and approve', as
 });
 
 it('offers a viewer no approve and no control button; an operator may cancel the pending rollout', async () => {
-  const id = await createRollout({ approval });
-  await waitForRollout(stack, id, ['PendingApproval']);
+  const id = await pendingRollout();
   const viewer = await signedIn('viewer@contoso.com', 'OTA.Viewer');
   await viewer.getByRole('heading', { name: id }).waitFor();
   expect(await viewer.getByText('Your role cannot approve').count()).toBe(1);
