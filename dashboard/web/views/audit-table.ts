@@ -23,7 +23,7 @@ export function auditTable(entries: readonly AuditEntry[] | undefined) {
 function describe(details: unknown): string {
   if (typeof details !== 'object' || details === null) return '';
   return Object.entries(details)
-    .filter(([, value]) => value !== null && typeof value !== 'object')
+    .filter(([key, value]) => key !== 'stepId' && value !== null && typeof value !== 'object')
     .map(([key, value]) => `${key}: ${String(value)}`)
     .join('; ');
 }

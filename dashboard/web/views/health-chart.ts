@@ -28,7 +28,9 @@ export function healthChart(title: string, points: readonly HealthPoint[]) {
     <figure class="health">
       <figcaption>${title}</figcaption>
       <svg viewBox="-4 -4 ${width + 8} ${height + 8}" role="img" aria-label=${summary} preserveAspectRatio="none">
-        ${series.map((s) => svg`<polyline class="line line-${s.key}" fill="none" points=${points.map((p, i) => `${x(i)},${y(p[s.key])}`).join(' ')}></polyline>`)}
+        ${series.map((s) => points.length === 1
+          ? svg`<circle class="dot-${s.key}" cx=${x(0)} cy=${y(points[0]![s.key])} r="4"></circle>`
+          : svg`<polyline class="line line-${s.key}" fill="none" points=${points.map((p, i) => `${x(i)},${y(p[s.key])}`).join(' ')}></polyline>`)}
       </svg>
       <ul class="legend">${series.map((s) => html`<li><span class="swatch swatch-${s.key}" aria-hidden="true"></span>${s.label}: ${last[s.key]}</li>`)}</ul>
       <details>

@@ -22,7 +22,7 @@ export function overview(props: OverviewProps) {
     <h2 id="view-heading" class="visually-hidden" tabindex="-1">Overview</h2>
     <div class="overview">
       ${approvalsPanel(props.rollouts, props.canApprove, props.busy, props.onDecide)}
-      ${rolloutsTable(props.rollouts, props.filter, props.onFilter)}
       ${fleetTable(props.inventory)}
+      ${rolloutsTable(props.rollouts, props.filter, props.onFilter)}
     </div>`;
 }

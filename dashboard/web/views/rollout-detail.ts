@@ -3,6 +3,7 @@ import { html } from 'lit-html';
 import type { AuditEntry } from '../../../domain/audit/audit-entry';
 import type { RolloutReport } from '../../../domain/reports/rollout-report';
 import { controlActions, controlRefusal, type ControlAction } from '../../../domain/rollouts/rollout-control';
+import { isFinal } from '../../../domain/rollouts/rollout-status';
 import { waveLabel } from '../model/rollout-progress';
 import { approvalControls, type Decide } from './approval-controls';
 import { auditTable } from './audit-table';
@@ -60,7 +61,7 @@ function controls(props: RolloutDetailProps, report: RolloutReport) {
   return html`
     <section class="panel" aria-labelledby="controls-heading">
       <h3 id="controls-heading">Control</h3>
-      ${allowed.length === 0 ? html`<p class="muted">Nothing to control: the rollout is ${splitWords(report.status).toLowerCase()}.</p>` : html`
+      ${allowed.length === 0 ? html`<p class="muted">${isFinal(report.status) ? 'Nothing to control: the rollout has ended.' : `Nothing to control while it is ${splitWords(report.status).toLowerCase()}.`}</p>` : html`
         <div class="buttons">
           ${allowed.map((action) => html`
             <button type="button" class=${action === 'cancel' || action === 'rollback' ? 'danger' : ''} ?disabled=${props.busy}
@@ -97,7 +98,7 @@ function wavesSection(report: RolloutReport) {
             <thead><tr><th scope="col">Wave</th><th scope="col">Progress</th><th scope="col" class="num">Succeeded</th><th scope="col" class="num">Failed</th>
               <th scope="col" class="num">Pending</th><th scope="col" class="num">Rolled back</th><th scope="col">Started</th><th scope="col">Ended</th><th scope="col">Analysis</th></tr></thead>
             <tbody>${report.waves.map((w) => html`
-              <tr><th scope="row">${waveLabel(w)}</th><td>${waveProgressBar(w)}</td><td class="num">${w.succeeded}</td><td class="num">${w.failed}</td>
+              <tr><th scope="row">${waveLabel(w)}</th><td>${waveProgressBar(w, false)}</td><td class="num">${w.succeeded}</td><td class="num">${w.failed}</td>
                 <td class="num">${w.pending}</td><td class="num">${w.rolledBack}</td><td>${time(w.startedAt)}</td><td>${time(w.endedAt)}</td>
                 <td>${w.analysis ? html`${w.analysis.verdict}: ${w.analysis.reason}` : html`<span class="muted">—</span>`}</td></tr>`)}
             </tbody>

@@ -11,7 +11,7 @@ export type RolloutFilter = 'active' | 'all';
 export function rolloutsTable(rollouts: readonly RolloutView[] | undefined, filter: RolloutFilter, onFilter: (filter: RolloutFilter) => void) {
   const shown = dashboardOrder(rollouts ?? []).filter((r) => filter === 'all' || isActive(r.status));
   return html`
-    <section class="panel" aria-labelledby="rollouts-heading">
+    <section class="panel wide" aria-labelledby="rollouts-heading">
       <div class="panel-head">
         <h2 id="rollouts-heading">Rollouts</h2>
         <label class="inline">Show
@@ -23,18 +23,18 @@ export function rolloutsTable(rollouts: readonly RolloutView[] | undefined, filt
       </div>
       ${rollouts === undefined ? html`<p>Loading…</p>` : shown.length === 0 ? html`<p>No rollouts${filter === 'active' ? ' in progress' : ''}.</p>` : html`
         <div class="table-scroll">
-          <table>
+          <table class="stack-narrow">
             <caption class="visually-hidden">Rollouts, active first, newest first</caption>
             <thead><tr><th scope="col">Rollout</th><th scope="col">Update</th><th scope="col">Status</th><th scope="col">Waves</th><th scope="col">Health</th><th scope="col">Created</th></tr></thead>
             <tbody>
               ${repeat(shown, (r) => r.id, (r) => html`
                 <tr>
-                  <th scope="row"><a href=${rolloutHref(r.id)}>${r.id}</a></th>
-                  <td>${updateLabel(r)}</td>
-                  <td>${statusBadge(r.status)}</td>
-                  <td>${r.waves.length ? r.waves.map(waveProgressBar) : html`<span class="muted">not planned yet</span>`}</td>
-                  <td>${healthCounts(r.counts)}</td>
-                  <td>${time(r.createdAt)}<br><span class="muted">by ${r.createdBy}</span></td>
+                  <th scope="row"><a class="id" href=${rolloutHref(r.id)}>${r.id}</a></th>
+                  <td data-label="Update">${updateLabel(r)}</td>
+                  <td data-label="Status">${statusBadge(r.status)}</td>
+                  <td data-label="Waves">${r.waves.length ? r.waves.map((w) => waveProgressBar(w)) : html`<span class="muted">not planned yet</span>`}</td>
+                  <td data-label="Health">${healthCounts(r.counts)}</td>
+                  <td data-label="Created">${time(r.createdAt)}<br><span class="muted">by ${r.createdBy}</span></td>
                 </tr>`)}
             </tbody>
           </table>

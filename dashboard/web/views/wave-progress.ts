@@ -4,12 +4,13 @@ import type { WaveView } from '../../../domain/rollouts/rollout-view';
 import { waveLabel, waveProgress } from '../model/rollout-progress';
 import { splitWords } from './format';
 
-export function waveProgressBar(wave: WaveView) {
+/** `named`: with the wave's name in front (lists); without where a table's row already names it. */
+export function waveProgressBar(wave: WaveView, named = true) {
   const progress = waveProgress(wave);
   const label = `${waveLabel(wave)}: ${splitWords(wave.status)}, ${progress.text}`;
   return html`
-    <div class="wave">
-      <span class="wave-name">${waveLabel(wave)}</span>
+    <div class=${named ? 'wave' : 'wave unnamed'}>
+      ${named ? html`<span class="wave-name">${waveLabel(wave)}</span>` : ''}
       <progress max=${Math.max(1, progress.of)} value=${progress.done} aria-label=${label}></progress>
       <span class="wave-text">${progress.done}/${progress.of} · ${splitWords(wave.status)}</span>
     </div>`;
