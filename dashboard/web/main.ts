@@ -139,6 +139,7 @@ function control(id: string, action: ControlAction): void {
 function onLocalSignIn(name: string, role: string): void {
   state.signIn = { kind: 'local', user: saveLocalUser(name, role) };
   draw();
+  document.getElementById('view-heading')?.focus(); // the form is gone: keyboard users start at the view
   void refresh();
 }
 
