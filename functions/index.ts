@@ -48,6 +48,7 @@ import { CosmosHealthTelemetryStore } from '../adapters/cosmos/health-telemetry-
 import { registerTelemetry } from './register-telemetry';
 import { createSigning, type Signing } from './signing-setup';
 import { createObservability } from '../adapters/appinsights/create-observability';
+import { createDashboardHandler } from '../dashboard/server/serve-dashboard';
 
 const config = readConfig(process.env);
 // First, so that the clients built below are instrumented (dependency calls). Off when no connection string is set.
@@ -150,6 +151,7 @@ registerHttp({
   reports: createReportsApi({ fleet, rollouts, updates, now }),
   imports: createImportRulesApi({ rules: importRules, records: importRecords, now }),
   governance: createGovernanceApi({ audit, hashOf: sha256Hex, signingKeys: async () => (await loadSigning()).signingKeys(now()) }),
+  dashboard: createDashboardHandler(path.join(__dirname, '..', 'dashboard', 'web')),
   ...(links ? { approvalLinks: links.api } : {}),
   ...(localEvents ? { localEvents: async (request) => ({ status: 200, jsonBody: localEvents.list({ type: request.query.get('type') ?? undefined, subject: request.query.get('subject') ?? undefined }) }) } : {}),
   ...(localInbox ? { localTeamsInbox: async () => ({ status: 200, jsonBody: localInbox.messages() }) } : {}),

@@ -168,6 +168,11 @@ export const routes: readonly RouteDefinition[] = [
     handler: (s) => (s.approvalLinks ? (request, context) => s.approvalLinks!(context).use(request) : missing()),
   },
   {
+    name: 'dashboard', method: 'GET', path: 'dashboard/{*file}', access: 'anyone',
+    summary: 'The dashboard page and its assets (hold no data: the page calls the API as the signed-in user)',
+    handler: (s) => s.dashboard,
+  },
+  {
     name: 'localEvents', method: 'GET', path: 'local/events', access: 'audit.read', query: ['type', 'subject'],
     summary: 'Local stand-in only: the enterprise CloudEvents the app published',
     handler: (s) => s.localEvents,

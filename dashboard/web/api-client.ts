@@ -1,0 +1,82 @@
+/**
+ * The API as the page calls it: same origin, under /api, with the signed-in user's identity (App Service's session
+ * cookie, or the local principal headers). A refusal becomes an ApiError carrying the problem's own words.
+ */
+import type { AuditEntry } from '../../domain/audit/audit-entry';
+import type { InventoryReport } from '../../domain/reports/inventory';
+import type { RolloutReport } from '../../domain/reports/rollout-report';
+import type { ControlAction } from '../../domain/rollouts/rollout-control';
+import type { RolloutView } from '../../domain/rollouts/rollout-view';
+
+export class ApiError extends Error {
+  constructor(readonly status: number, message: string) {
+    super(message);
+  }
+}
+
+/** The most rollouts the page lists (pages of 200, oldest first, so it reads them all up to this). */
+const maxRolloutsListed = 1000;
+
+export interface Api {
+  rollouts(): Promise<RolloutView[]>;
+  rolloutReport(id: string): Promise<RolloutReport>;
+  audit(subject: string): Promise<AuditEntry[]>;
+  inventory(): Promise<InventoryReport>;
+  decide(id: string, decision: 'approve' | 'reject', comment?: string): Promise<RolloutView>;
+  control(id: string, action: ControlAction): Promise<RolloutView>;
+}
+
+export function createApi(identityHeaders: () => Record<string, string>): Api {
+  async function call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+    let response: Response;
+    try {
+      response = await fetch(`/api/${path}`, {
+        method,
+        credentials: 'same-origin',
+        headers: { accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...identityHeaders() },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+    } catch {
+      throw new ApiError(0, 'The service cannot be reached.');
+    }
+    const text = await response.text();
+    const json: unknown = text ? safeJson(text) : undefined;
+    if (!response.ok) throw new ApiError(response.status, problemDetail(json) ?? `${method} /api/${path} answered ${response.status}.`);
+    return json as T;
+  }
+
+  return {
+    async rollouts() {
+      const all: RolloutView[] = [];
+      let token: string | undefined;
+      do {
+        const query = new URLSearchParams({ limit: '200', ...(token ? { continuationToken: token } : {}) });
+        const page = await call<{ items: RolloutView[]; continuationToken?: string }>('GET', `rollouts?${query}`);
+        all.push(...page.items);
+        token = page.continuationToken;
+      } while (token && all.length < maxRolloutsListed);
+      return all;
+    },
+    rolloutReport: (id) => call('GET', `reports/rollouts/${encodeURIComponent(id)}`),
+    /** The first 1,000 entries at most: a rollout's trail is far shorter. */
+    audit: async (subject) => (await call<{ items: AuditEntry[] }>('GET', `audit?${new URLSearchParams({ subject, limit: '1000' })}`)).items,
+    inventory: () => call('GET', 'inventory'),
+    decide: (id, decision, comment) => call('POST', `rollouts/${encodeURIComponent(id)}/approvals`, { decision, ...(comment ? { comment } : {}) }),
+    control: (id, action) => call('POST', `rollouts/${encodeURIComponent(id)}/${action}`),
+  };
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** A problem+json's detail (or title): the API's own explanation of a refusal. */
+function problemDetail(json: unknown): string | undefined {
+  if (typeof json !== 'object' || json === null) return undefined;
+  const { detail, title } = json as { detail?: unknown; title?: unknown };
+  return typeof detail === 'string' && detail ? detail : typeof title === 'string' ? title : undefined;
+}
