@@ -123,8 +123,9 @@ async function importApproveComplete(points: KillPoint[]): Promise<KillSweepFigu
     // Event Grid redelivers when it is unsure; the same event id must not import twice.
     delivered = await upload.send();
     const imported = await waitForImport(sweep.stack, upload.eventId);
-    const updates = (await sweep.stack.api('GET', `updates?name=${updateId.name}`)).body as Json[];
-    const copies = Array.isArray(updates) ? updates.filter((u) => u?.updateId?.version === updateId.version).length : -1;
+    const listed = (await sweep.stack.api('GET', `updates?name=${updateId.name}&limit=200`)).body as Json;
+    const updates: Json[] | undefined = Array.isArray(listed?.items) ? listed.items : undefined;
+    const copies = updates ? updates.filter((u) => u?.updateId?.version === updateId.version).length : -1;
     const importProblems: Violation[] = [];
     if (imported !== 'Imported') importProblems.push({ check: 'import', detail: `import ended ${imported}` });
     if (copies !== 1) importProblems.push({ check: 'import', detail: `${copies} copies of ${updateId.version} after a redelivery` });
