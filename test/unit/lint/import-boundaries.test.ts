@@ -49,10 +49,12 @@ describe('forbidden imports fail lint, however deep the importing file', () => {
     ['adapters/cosmos/x.ts', '../../functions/config', 'adapters/ may not import functions/'],
     ['functions/http/x.ts', '../../devhost/host', 'functions/ may not import devhost/'],
     ['functions/http/x.ts', '../../scripts/local-principal', 'functions/ may not import scripts/'],
+    ['dashboard/web/views/x.ts', '../../../adapters/cosmos/rollout-store', 'dashboard/ may not import adapters/'],
+    ['cli/commands/x.ts', '../../functions/config', 'cli/ may not import functions/'],
     ['local-iothub/virtual-devices/x.ts', '../../devhost/host', 'local-iothub/ may not import devhost/'],
     ['local-iothub/mqtt/x.ts', '../../domain/fleet/device', 'local-iothub/ may not import domain/'],
-    ['delta/candidates/x.ts', '../../domain/hash', 'delta/ may not import domain/'],
-    ['common/x.ts', '../domain/hash', 'common/ may not import domain/'],
+    ['delta/candidates/x.ts', '../../domain/rollouts/rollout-status', 'delta/ may not import domain/'],
+    ['common/x.ts', '../domain/rollouts/rollout-status', 'common/ may not import domain/'],
     ['scripts/x.ts', '../test/support/bicep-text', 'scripts/ may not import test/'],
   ])('%s importing %s', async (filePath, specifier, refusal) => {
     const messages = await lintMessages(filePath, importing(specifier));
@@ -90,6 +92,8 @@ describe('allowed imports pass', () => {
     ['functions/http/x.ts', '../../adapters/cosmos/rollout-store'],
     ['functions/http/x.ts', '../../orchestrations/rollout-orchestrator'],
     ['devhost/durable/x.ts', '../../common/iso-duration'],
+    ['dashboard/web/views/x.ts', '../../../domain/rollouts/rollout-status'],
+    ['cli/commands/x.ts', '../../domain/rollouts/rollout-status'],
     ['local-iothub/virtual-devices/x.ts', '../../device-agent/verify-update'],
     ['local-iothub/virtual-devices/x.ts', '../../delta'],
     ['device-agent/agent/x.ts', '../../delta'],
