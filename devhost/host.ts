@@ -21,7 +21,7 @@ import { DurableEngine } from './durable/engine';
 import { DurableHttpApi } from './durable/client-api';
 import { durableClientBinding } from './durable/durable-client-binding';
 import { TaskHubStore } from './durable/task-hub-store';
-import { parseIsoDuration } from './iso-duration';
+import { parseIsoDuration } from '../common/iso-duration';
 import { configureBindings, defaultAzuriteBlobEndpoint } from './bindings/binding-environment';
 import type { HostOptions, RunningHost } from './host-options';
 

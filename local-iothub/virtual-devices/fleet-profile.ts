@@ -59,7 +59,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
-import { parseIsoDuration } from '../../devhost/iso-duration';
+import { parseIsoDuration } from '../../common/iso-duration';
 import { metricRuleSchema } from './metric-rules';
 import { whenSchema } from './version-rules';
 

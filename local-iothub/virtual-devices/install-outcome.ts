@@ -3,7 +3,7 @@
  * draws from a stable hash. Keyed by device and version (not by command), so a device that fails 2.0.0 fails it
  * again on a retry or in another rollout, as a real incompatibility would, and a restarted hub decides the same.
  */
-import { parseIsoDuration } from '../../devhost/iso-duration';
+import { parseIsoDuration } from '../../common/iso-duration';
 import { defaultInstallTime, type Behavior, type FleetProfile } from './fleet-profile';
 import { unitInterval } from '../../common/stable-hash';
 import { firstMatching, type Tags } from './version-rules';

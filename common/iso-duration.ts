@@ -1,4 +1,4 @@
-/** ISO 8601 durations (PnDTnHnMnS, PnW) to milliseconds, for the clock admin endpoint. */
+/** ISO 8601 durations (PnDTnHnMnS, PnW) to milliseconds: devhost's clock admin endpoint, the local hub's fleet profiles. */
 export function parseIsoDuration(text: string): number {
   const match = /^P(?:(\d+(?:\.\d+)?)W)?(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$/.exec(text);
   if (!match || text === 'P' || text.endsWith('T')) throw new RangeError(`'${text}' is not an ISO 8601 duration such as PT1H30M or P2D.`);

@@ -1,4 +1,4 @@
-import { parseIsoDuration } from '../../../devhost/iso-duration';
+import { parseIsoDuration } from '../../../common/iso-duration';
 
 const second = 1000;
 const minute = 60 * second;
