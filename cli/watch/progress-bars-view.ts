@@ -2,7 +2,7 @@
  * The watch on a terminal: one live line for the rollout's status and reason, and a progress bar per wave (devices
  * with an outcome out of the wave's devices) with its status and health summary, redrawn in place (cli-progress).
  */
-import { MultiBar, type SingleBar } from 'cli-progress';
+import { MultiBar, Presets, type SingleBar } from 'cli-progress';
 import { doneCount, healthSummary, statusLine, type RolloutSnapshot, type WaveProgress } from './rollout-snapshot';
 import type { WatchView } from './watch-view';
 
@@ -20,7 +20,7 @@ export function progressBarsView(stream: NodeJS.WritableStream): WatchView {
     // The bars redraw on every update(); a poll every few seconds needs no timer of its own.
     forceRedraw: true,
     gracefulExit: true,
-  });
+  }, Presets.shades_classic);
   let header: SingleBar | undefined;
   const waveBars = new Map<number, SingleBar>();
   const payload = (wave: WaveProgress) => ({ label: wave.label.padEnd(7), status: wave.status.padEnd(11), health: healthSummary(wave) });
