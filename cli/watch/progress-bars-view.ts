@@ -3,7 +3,7 @@
  * with an outcome out of the wave's devices) with its status and health summary, redrawn in place (cli-progress).
  */
 import { MultiBar, Presets, type SingleBar } from 'cli-progress';
-import { doneCount, healthSummary, statusLine, type RolloutSnapshot, type WaveProgress } from './rollout-snapshot';
+import { doneCount, healthSummary, statusLine, type WaveProgress } from './rollout-snapshot';
 import type { WatchView } from './watch-view';
 
 const waveFormat = '{label} [{bar}] {value}/{total} {status} | {health}';
