@@ -108,7 +108,10 @@ export function registerRolloutCommands(program: Command, act: Act): void {
     .action(act<{ interval: number }>(async ({ api, out, io, exitWith }, [id], options) => {
       const write = (text: string) => io.stdout.write(text);
       const view = out.format === 'json' ? jsonLinesView(write) : io.stdout.isTTY ? progressBarsView(io.stdout) : plainView(write);
-      const last = await watchRollout(() => fetchSnapshot(api, id!), view, { intervalMs: options.interval * 1000 });
+      const last = await watchRollout(() => fetchSnapshot(api, id!), view, {
+        intervalMs: options.interval * 1000,
+        onMissedPoll: (error, inARow) => io.stderr.write(`ota: poll ${inARow} missed, still watching: ${error.message.split('\n')[0]}\n`),
+      });
       out.note(`rollout ${last.id} ended ${last.status}${last.reason ? `: ${last.reason}` : ''}`);
       exitWith(exitCodeOfFinalStatus(last.status) ?? exitCodes.unexpected);
     }));

@@ -19,8 +19,15 @@ export function progressBarsView(stream: NodeJS.WritableStream): WatchView {
     autopadding: true,
     // The bars redraw on every update(); a poll every few seconds needs no timer of its own.
     forceRedraw: true,
-    gracefulExit: true,
+    // Ctrl-C is handled below: cli-progress's own handler would stop the bars but keep the watch polling.
+    gracefulExit: false,
   }, Presets.shades_classic);
+  // Ctrl-C: the cursor back and the last frame left on screen, then the shell's usual code for an interrupt.
+  const interrupted = () => {
+    bars.stop();
+    process.exit(130);
+  };
+  process.once('SIGINT', interrupted);
   let header: SingleBar | undefined;
   const waveBars = new Map<number, SingleBar>();
   const payload = (wave: WaveProgress) => ({ label: wave.label.padEnd(7), status: wave.status.padEnd(11), health: healthSummary(wave) });
@@ -41,6 +48,7 @@ export function progressBarsView(stream: NodeJS.WritableStream): WatchView {
       bars.update();
     },
     stop() {
+      process.removeListener('SIGINT', interrupted);
       bars.stop();
     },
   };

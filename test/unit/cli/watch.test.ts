@@ -1,5 +1,6 @@
 import { PassThrough } from 'node:stream';
-import { exitCodeOfFinalStatus } from '../../../cli/exit-codes';
+import { CliError } from '../../../cli/cli-error';
+import { exitCodeOfFinalStatus, exitCodes } from '../../../cli/exit-codes';
 import { jsonLinesView, plainView } from '../../../cli/watch/plain-view';
 import { progressBarsView } from '../../../cli/watch/progress-bars-view';
 import type { RolloutSnapshot, WaveProgress } from '../../../cli/watch/rollout-snapshot';
@@ -64,5 +65,31 @@ describe('rollouts watch', () => {
   it('every final status has its exit code; Completed is 0', () => {
     expect(['Completed', 'RolledBack', 'Failed', 'Cancelled', 'Rejected', 'Expired'].map(exitCodeOfFinalStatus)).toEqual([0, 10, 11, 12, 13, 14]);
     expect(exitCodeOfFinalStatus('InProgress')).toBeUndefined();
+  });
+});
+
+describe('rollouts watch when polls go unanswered', () => {
+  const unreachable = new CliError('cannot reach http://127.0.0.1:7071: connection refused', exitCodes.unreachable);
+  const done = snapshot('Completed', [], true);
+
+  it('carries on through a few missed polls in a row and ends with the rollout', async () => {
+    const answers: Array<RolloutSnapshot | CliError> = [unreachable, unreachable, polls[0]!, unreachable, done];
+    const missed: number[] = [];
+    const last = await watchRollout(async () => {
+      const next = answers.shift()!;
+      if (next instanceof CliError) throw next;
+      return next;
+    }, plainView(() => {}), { intervalMs: 1, sleep: async () => {}, onMissedPoll: (_err, inARow) => missed.push(inARow) });
+    expect(last.status).toBe('Completed');
+    expect(missed).toEqual([1, 2, 1]);
+  });
+
+  it('gives up after too many in a row, and at once on a refusal', async () => {
+    const failing = (error: CliError) => watchRollout(async () => { throw error; }, plainView(() => {}), { intervalMs: 1, missedPollsAllowed: 2, sleep: async () => {} });
+    await expect(failing(unreachable)).rejects.toBe(unreachable);
+    let polls403 = 0;
+    const forbidden = new CliError('403 Forbidden', exitCodes.refused);
+    await expect(watchRollout(async () => { polls403++; throw forbidden; }, plainView(() => {}), { intervalMs: 1, sleep: async () => {} })).rejects.toBe(forbidden);
+    expect(polls403).toBe(1);
   });
 });
