@@ -14,7 +14,7 @@ export function registerAuditCommands(program: Command, act: Act): void {
     .option('--subject <subject>', 'e.g. rollouts/<id>: list its entries too')
     .action(act<{ subject?: string }>(async ({ api, out, exitWith }, _args, options) => {
       const verdict = await api.get<ChainVerdict>('audit/verify');
-      const entries = options.subject ? await api.get<AuditEntry[]>('audit', { subject: options.subject, limit: 1000 }) : undefined;
+      const entries = options.subject ? (await api.get<{ items: AuditEntry[] }>('audit', { subject: options.subject, limit: 1000 })).items : undefined;
       out.print(entries ? { verdict, entries } : verdict, () => {
         const lines = [verdict.valid
           ? `audit trail intact: ${verdict.entries} entries verified`

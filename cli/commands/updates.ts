@@ -27,7 +27,7 @@ export function registerUpdateCommands(program: Command, act: Act): void {
     .option('--name <name>', 'only updates of this name')
     .option('--provider <provider>', 'only updates of this provider')
     .action(act<{ name?: string; provider?: string }>(async ({ api, out }, _args, options) => {
-      const list = await api.get<Update[]>('updates', { name: options.name, provider: options.provider });
+      const list = (await api.get<{ items: Update[] }>('updates', { name: options.name, provider: options.provider, limit: 200 })).items;
       out.print(list, (rows) => table(rows, [
         { header: 'update', value: updateName },
         { header: 'compatibility', value: compatibility },
