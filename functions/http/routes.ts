@@ -183,3 +183,10 @@ export const routes: readonly RouteDefinition[] = [
     handler: (s) => s.localTeamsInbox,
   },
 ];
+
+/** A route's concrete paths: `{action:regex(^(pause|resume)$)}` becomes one path per value (other parameters stay). */
+export function concretePaths(path: string): string[] {
+  const choice = /\{\w+:regex\(\^\(([^)]*)\)\$\)\}/.exec(path);
+  if (!choice) return [path];
+  return choice[1]!.split('|').flatMap((value) => concretePaths(path.replace(choice[0], value)));
+}

@@ -2,7 +2,7 @@
  * Every HTTP route of the app's route table and the Event Grid webhook, with a valid example body per request schema
  * (checked against the schema itself at start, so they follow its changes).
  */
-import { routes as table } from '../../functions/http/routes';
+import { concretePaths, routes as table } from '../../functions/http/routes';
 import type { z } from 'zod';
 
 export interface FuzzRoute {
@@ -35,13 +35,6 @@ const examples: Record<string, unknown> = {
   approveRollout: { decision: 'approve', comment: 'ok' },
   putImportRule: { source: { blobPrefix: 'fw/' }, update: { provider: 'contoso', name: 'line-controller' }, compatibility: [{ model: 'ctl-a' }], deltaFromPrevious: 1, manifestLifetimeDays: 30 },
 };
-
-/** `{action:regex(^(pause|resume)$)}` becomes one route per value. */
-function concretePaths(path: string): string[] {
-  const choice = /\{\w+:regex\(\^\(([^)]*)\)\$\)\}/.exec(path);
-  if (!choice) return [path];
-  return choice[1]!.split('|').flatMap((value) => concretePaths(path.replace(choice[0], value)));
-}
 
 /** Every route of the app's route table (functions/http/routes.ts), so a new route is fuzzed the day it is added. */
 export const routes: FuzzRoute[] = table.flatMap((route) => concretePaths(route.path).map((path) => ({
