@@ -21,7 +21,8 @@ const statusActions: Partial<Record<RolloutStatus, AuditAction>> = {
 };
 
 function actionFor(previous: RolloutStatus, next: RolloutStatus): AuditAction | undefined {
-  if (previous === 'Paused' && next === 'InProgress') return 'rollout.resumed';
+  // Scheduled: resumed before the canary started (a pause accepted while Scheduled).
+  if (previous === 'Paused' && (next === 'InProgress' || next === 'Scheduled')) return 'rollout.resumed';
   if (previous === 'PendingApproval' && next === 'Scheduled') return 'rollout.approved';
   return statusActions[next];
 }

@@ -84,6 +84,8 @@ export interface WaveInput {
   /** Waves after the canary: the n of "wave i of n". */
   waveCount: number;
   policy: RolloutPolicy;
+  /** Control events the rollout accepted while no wave could take them: obeyed before anything is sent. */
+  carried?: ControlEvent[];
   /** Carried over continueAsNew. */
   progress?: {
     nextBatch: number; soakEndsAt?: string; paused: boolean; polls: number; lastCheckAt?: string;

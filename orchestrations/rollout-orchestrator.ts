@@ -16,12 +16,17 @@ import { checkApprover, stageProgress } from '../domain/rollouts/approval-rules'
 import type { ApprovalDecision } from '../domain/rollouts/rollout-record';
 import type { ApprovalStage } from '../domain/rollouts/rollout-spec';
 import type { ReasonCode } from '../domain/rollouts/reason-codes';
+import { carry } from '../domain/rollouts/rollout-control';
 import { deviceCount, waveLabel, wavesAfterCanary } from '../domain/rollouts/rollout-vocabulary';
 import { rollbackInstanceId, waveInstanceId, type ControlEvent, type PlannedWaveRef, type ProgressUpdate, type RolloutPolicy, type WaveOutcome } from './contracts';
-import { activity, eventTask, orchestrationInput, race, settle, subOrchestrationTask } from './durable-calls';
+import { activity, activityTask, eventTask, orchestrationInput, race, settle, subOrchestrationTask, type TypedTask } from './durable-calls';
 import { describeFailure } from './task-failure';
 
 const verifyTimeoutFactor = 2;
+/** A control event for a wave that has not started yet is tried again this often, this many times. */
+const forwardRetryMs = 2_000;
+const forwardAttempts = 30;
+
 
 export function* rolloutOrchestrator(context: df.OrchestrationContext): Generator<df.Task, RolloutStatus, unknown> {
   const { rolloutId } = orchestrationInput(context, 'rollout');
@@ -38,6 +43,9 @@ export function* rolloutOrchestrator(context: df.OrchestrationContext): Generato
   /** Waves sent (or being sent), newest first: what a roll back restores. */
   const touched: PlannedWaveRef[] = [];
   let rollingBack = false;
+  /** Control events accepted while no wave could take them: the next wave obeys them before it sends anything. */
+  let carried: ControlEvent[] = [];
+  let control = eventTask(context, 'control');
 
   /** Restores every touched wave (a sub-orchestration); its final status is the rollout's. */
   function* rollBack(outcome: Omit<WaveOutcome, 'verdict'>, settings: RolloutPolicy): Generator<df.Task, RolloutStatus, unknown> {
@@ -62,7 +70,6 @@ export function* rolloutOrchestrator(context: df.OrchestrationContext): Generato
     const expiry = context.df.createTimer(expiresAt);
     for (;;) {
       const approval = eventTask(context, 'approval');
-      const control = eventTask(context, 'control');
       const winner = yield* race(context, [approval, control, expiry]);
       if (winner === expiry) {
         yield* progress({ status: 'Expired', reason: `stage '${stage.name}' was not approved before it expired; no device was touched`, reasonCode: 'approval-expired' });
@@ -70,6 +77,7 @@ export function* rolloutOrchestrator(context: df.OrchestrationContext): Generato
       }
       if (winner === control) {
         const event = control.value;
+        control = eventTask(context, 'control');
         if (event.action !== 'cancel') continue; // before approval only cancel means anything
         expiry.cancel();
         yield* progress({ status: 'Cancelled', reason: `cancelled by ${event.by} before approval; no device was touched`, reasonCode: 'cancelled', actor: event.by });
@@ -110,7 +118,7 @@ export function* rolloutOrchestrator(context: df.OrchestrationContext): Generato
       const after = settings.after;
       yield* activity(context, 'startRollouts', { rolloutIds: after });
       for (;;) {
-        yield* progress({ status: 'Scheduled', reason: `waiting for ${after.length} prerequisite rollout(s): ${after.join(', ')}`, reasonCode: 'awaiting-prerequisites' });
+        yield* scheduled(`waiting for ${after.length} prerequisite rollout(s): ${after.join(', ')}`, 'awaiting-prerequisites');
         const statuses = yield* activity(context, 'rolloutStatuses', { rolloutIds: after });
         const failed = statuses.find((s) => isFinal(s.status) && s.status !== 'Completed');
         if (failed) {
@@ -120,12 +128,16 @@ export function* rolloutOrchestrator(context: df.OrchestrationContext): Generato
           return 'Failed';
         }
         if (statuses.every((s) => s.status === 'Completed')) break;
-        yield context.df.createTimer(new Date(context.df.currentUtcDateTime.getTime() + settings.healthCheckIntervalMs));
+        const cancel = yield* whileScheduled(context.df.createTimer(new Date(context.df.currentUtcDateTime.getTime() + settings.healthCheckIntervalMs)));
+        if (cancel) return yield* cancelBeforeWaves(cancel);
       }
     }
 
-    yield* progress({ status: 'Scheduled', reason: 'resolving target devices and planning the canary and waves', reasonCode: 'planning' });
-    const plan = yield* activity(context, 'planRollout', { rolloutId, at: now() });
+    yield* scheduled('resolving target devices and planning the canary and waves', 'planning');
+    const planning = activityTask(context, 'planRollout', { rolloutId, at: now() });
+    const cancel = yield* whileScheduled(planning);
+    if (cancel) return yield* cancelBeforeWaves(cancel);
+    const plan = planning.value;
     if (plan.targetedCount === 0) {
       yield* progress({ status: 'Failed', reason: 'no device matches the target', reasonCode: 'no-devices' });
       return 'Failed';
@@ -133,19 +145,24 @@ export function* rolloutOrchestrator(context: df.OrchestrationContext): Generato
 
     const waveCount = wavesAfterCanary(plan.waves);
     for (const wave of plan.waves) {
-      yield* progress({ status: 'InProgress', currentWave: wave.index, reason: `${waveLabel(wave, waveCount)}: dispatching to ${deviceCount(wave.deviceCount)}`, reasonCode: 'dispatching' });
+      // A pause waiting for this wave keeps the rollout Paused: the wave obeys it before sending anything.
+      if (carried.some((e) => e.action === 'pause')) yield* progress({ currentWave: wave.index });
+      else yield* progress({ status: 'InProgress', currentWave: wave.index, reason: `${waveLabel(wave, waveCount)}: dispatching to ${deviceCount(wave.deviceCount)}`, reasonCode: 'dispatching' });
       touched.unshift(wave);
-      const waveTask = subOrchestrationTask(context, 'wave', { rolloutId, wave, waveCount, policy: settings }, waveInstanceId(rolloutId, wave.index));
+      const waveInput = { rolloutId, wave, waveCount, policy: settings, ...(carried.length ? { carried } : {}) };
+      carried = [];
+      const waveTask = subOrchestrationTask(context, 'wave', waveInput, waveInstanceId(rolloutId, wave.index));
       // Control events reach this instance; while a wave runs they are forwarded to it (it owns pause and roll back).
       let outcome: WaveOutcome | undefined;
       while (!outcome) {
-        const control = eventTask(context, 'control');
         const winner = yield* race(context, [waveTask, control]);
         if (winner === waveTask) {
           // A wave that continued as new reports through its last execution; undefined would be a bug, not a verdict.
           outcome = waveTask.value ?? { verdict: 'rollback', code: 'orchestration-error', reason: `${waveLabel(wave, waveCount)} ended without a verdict` };
         } else {
-          yield* forward(wave, control.value);
+          const event = control.value;
+          control = eventTask(context, 'control');
+          if (!(yield* forward(wave, waveTask, event))) carried = carry(carried, event);
         }
       }
       if (outcome.verdict === 'cancel') {
@@ -159,13 +176,49 @@ export function* rolloutOrchestrator(context: df.OrchestrationContext): Generato
     return 'Completed';
   }
 
-  /** Hands a control event to the running wave; one that cannot be delivered is said in the reason (the operator may send it again). */
-  function* forward(wave: PlannedWaveRef, event: ControlEvent): Generator<df.Task, void, unknown> {
+  /**
+   * Hands a control event to the running wave. A wave not yet started (or just ending) cannot take it: it is tried
+   * again every few seconds while the wave runs; false when the wave ended first (the event goes to the next wave).
+   * One that cannot be delivered at all is said in the reason (the operator may send it again).
+   */
+  function* forward(wave: PlannedWaveRef, waveTask: TypedTask<WaveOutcome | undefined>, event: ControlEvent): Generator<df.Task, boolean, unknown> {
     try {
-      yield* activity(context, 'forwardControl', { instanceId: waveInstanceId(rolloutId, wave.index), event });
+      for (let attempt = 1; ; attempt++) {
+        const { delivered } = yield* activity(context, 'forwardControl', { instanceId: waveInstanceId(rolloutId, wave.index), event });
+        if (delivered) return true;
+        if (waveTask.task.isCompleted || waveTask.task.isFaulted) return false;
+        if (attempt >= forwardAttempts) throw new Error(`wave ${wave.index} did not start within ${forwardAttempts} attempts`);
+        const retry = context.df.createTimer(new Date(context.df.currentUtcDateTime.getTime() + forwardRetryMs));
+        if ((yield* race(context, [waveTask, retry])) === waveTask) return false;
+      }
     } catch (err) {
       context.df.setCustomStatus({ phase: phase.status, wave: phase.wave, reason: `${event.action} by ${event.by} was not delivered: ${describeFailure(err).reason}` });
+      return true;
     }
+  }
+
+  /** Waits for `task` while the rollout is Scheduled, keeping control events for the first wave; a cancel is returned at once. */
+  function* whileScheduled(task: TypedTask<unknown> | df.TimerTask): Generator<df.Task, ControlEvent | undefined, unknown> {
+    for (;;) {
+      const winner = yield* race(context, [task, control]);
+      if (winner === task) return undefined;
+      const event = control.value;
+      control = eventTask(context, 'control');
+      if (event.action === 'cancel') return event;
+      carried = carry(carried, event);
+      if (event.action === 'pause') yield* progress({ status: 'Paused', reason: `paused by ${event.by} before the canary started; nothing is sent until resumed`, reasonCode: 'paused', actor: event.by });
+      if (event.action === 'resume') yield* progress({ status: 'Scheduled', reason: `resumed by ${event.by}; the canary starts once planned`, reasonCode: 'resumed', actor: event.by });
+    }
+  }
+
+  /** Says what a Scheduled rollout waits for; while a pause waits for the first wave, its reason stays. */
+  function* scheduled(reason: string, reasonCode: ReasonCode): Generator<df.Task, void, unknown> {
+    if (!carried.some((e) => e.action === 'pause')) yield* progress({ status: 'Scheduled', reason, reasonCode });
+  }
+
+  function* cancelBeforeWaves(event: ControlEvent): Generator<df.Task, RolloutStatus, unknown> {
+    yield* progress({ status: 'Cancelled', reason: `cancelled by ${event.by} before any wave started; no device was touched`, reasonCode: 'cancelled', actor: event.by });
+    return 'Cancelled';
   }
 
   try {

@@ -95,6 +95,10 @@ export function* waveOrchestrator(context: df.OrchestrationContext): Generator<d
     if (state.nextBatch === 0 && !input.progress) {
       state.lastCheckAt = now().toISOString();
       yield* recordWave('Dispatching', { startedAt: state.lastCheckAt });
+      for (const event of input.carried ?? []) {
+        const outcome = yield* obey(event);
+        if (outcome) return yield* finish(outcome);
+      }
     }
     while (state.nextBatch < wave.batches.length) {
       if (state.paused) {

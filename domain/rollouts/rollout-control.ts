@@ -36,3 +36,13 @@ export function controlRefusal(action: ControlAction, status: RolloutStatus): st
   const final = finalRolloutStatuses.includes(status);
   return `it is ${status}${final ? ' (final)' : ''}; ${action} is allowed only while ${allowedWhile[action].join(' or ')}`;
 }
+
+/**
+ * Control events a wave must obey before it sends anything (accepted while no wave could take them): a cancel or
+ * roll back, and the latest pause or resume, the only one of those that counts. At most two, whatever was sent.
+ */
+export function carry<E extends { action: ControlAction }>(carried: readonly E[], event: E): E[] {
+  const ending = carried.find((e) => e.action === 'cancel' || e.action === 'rollback');
+  if (event.action === 'cancel' || event.action === 'rollback') return ending ? [ending] : [event];
+  return ending ? [ending, event] : [event];
+}
