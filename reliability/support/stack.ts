@@ -8,7 +8,11 @@ import path from 'node:path';
 import { principalHeaders } from '../../scripts/local-principal';
 import { createIotHubClients, type IotHubClients } from '../../adapters/iothub/iothub-clients';
 
-export const root = path.resolve(__dirname, '../../..');
+/** The project folder, whether this runs compiled (dist/reliability/support) or from source under jest. */
+export const root = ((dir: string): string => {
+  while (!fs.existsSync(path.join(dir, 'package.json'))) dir = path.dirname(dir);
+  return dir;
+})(path.resolve(__dirname, '../..'));
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON answers of the app's API, read by field
 export type Json = any;
