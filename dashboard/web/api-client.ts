@@ -2,13 +2,18 @@
  * The API as the page calls it: same origin, under /api, with the signed-in user's identity (App Service's session
  * cookie, or the local principal headers). A refusal becomes an ApiError carrying the problem's own words.
  */
-import type { FieldError } from '../../application/outcome';
 import type { AuditEntry } from '../../domain/audit/audit-entry';
 import type { InventoryReport } from '../../domain/reports/inventory';
 import type { RolloutReport } from '../../domain/reports/rollout-report';
 import type { ControlAction } from '../../domain/rollouts/rollout-control';
 import type { RolloutView } from '../../domain/rollouts/rollout-view';
 import type { Update } from '../../domain/updates/update';
+
+/** One entry of a problem+json's `errors`: a refused field (its path in the body) and why. */
+export interface FieldError {
+  field: string;
+  message: string;
+}
 
 export class ApiError extends Error {
   /** `errors` of a problem+json: each refused field with its message. */

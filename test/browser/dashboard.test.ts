@@ -90,7 +90,7 @@ it('lets a newcomer drive a whole rollout from the dashboard alone: create, appr
   await operator.locator('#f-waves-0-soak-error').getByText("'an hour' is not an ISO 8601 duration", { exact: false }).waitFor();
   expect(await soak.getAttribute('aria-invalid')).toBe('true');
   expect(await soak.getAttribute('aria-describedby')).toBe('f-waves-0-soak-error');
-  expect(await operator.evaluate(() => document.activeElement?.id)).toBe('f-waves-0-soak');
+  expect(await operator.locator(':focus').getAttribute('id')).toBe('f-waves-0-soak');
   expect(await operator.getByRole('alert').innerText()).toContain('The service refused the rollout.');
 
   await soak.fill('PT1H');

@@ -3,7 +3,7 @@
  * the answer is shown. A blank field means the default its placeholder shows: the service's defaults
  * (application/requests/request-schemas.ts; test/unit/dashboard/rollout-draft.test.ts checks they agree).
  */
-import type { FieldError } from '../../../application/outcome';
+import type { FieldError } from '../api-client';
 
 export interface WaveDraft {
   percent: string;
