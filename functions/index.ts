@@ -49,6 +49,7 @@ import { registerTelemetry } from './register-telemetry';
 import { createSigning, type Signing } from './signing-setup';
 import { createObservability } from '../adapters/appinsights/create-observability';
 import { createDashboardHandler } from '../dashboard/server/serve-dashboard';
+import { createMeHandler } from './http/me-api';
 
 const config = readConfig(process.env);
 // First, so that the clients built below are instrumented (dependency calls). Off when no connection string is set.
@@ -151,6 +152,8 @@ registerHttp({
   reports: createReportsApi({ fleet, rollouts, updates, now }),
   imports: createImportRulesApi({ rules: importRules, records: importRecords, now }),
   governance: createGovernanceApi({ audit, hashOf: sha256Hex, signingKeys: async () => (await loadSigning()).signingKeys(now()) }),
+  // DASHBOARD_SIGN_IN_URL: App Service's sign-in page in Azure (infra/main.bicep); unset locally.
+  me: createMeHandler({ ...access, signInUrl: process.env.DASHBOARD_SIGN_IN_URL }),
   dashboard: createDashboardHandler(path.join(__dirname, '..', 'dashboard', 'web')),
   ...(links ? { approvalLinks: links.api } : {}),
   ...(localEvents ? { localEvents: async (request) => ({ status: 200, jsonBody: localEvents.list({ type: request.query.get('type') ?? undefined, subject: request.query.get('subject') ?? undefined }) }) } : {}),

@@ -229,6 +229,9 @@ var appSettings = {
   EVENTGRID_TOPIC_ENDPOINT: lifecycleTopic.outputs.endpoint
   EVENTS_LOG_FILE: ''
   AUTH_GROUP_ROLES: ''
+  // The dashboard's sign-in link when nobody is signed in (GET /api/me's 401 carries it): App Service
+  // authentication's interactive Entra sign-in (modules/app-auth.bicep). Empty locally: the local sign-in form.
+  DASHBOARD_SIGN_IN_URL: '/.auth/login/aad'
   // Teams approvals: both secrets live in Key Vault and reach the app as Key Vault references, resolved by the
   // platform with the app's identity. Each is set only when its secret exists: an unresolvable reference would
   // reach the app as its literal text. Without the link secret no cards are sent and approvers use the API.
@@ -342,6 +345,9 @@ output AZURE_LOCATION string = location
 output AZURE_RESOURCE_GROUP string = rg.name
 output AZURE_FUNCTION_APP_NAME string = functionApp.outputs.name
 output HEALTH_URL string = '${functionApp.outputs.url}/api/health'
+output DASHBOARD_URL string = '${functionApp.outputs.url}/api/dashboard'
+// The app registration's Web redirect URI for browser sign-in (README, "Deploy to Azure", step 4).
+output AUTH_REDIRECT_URI string = '${functionApp.outputs.url}/.auth/login/aad/callback'
 output KEY_VAULT_URI string = keyVault.outputs.uri
 output IOTHUB_HOSTNAME string = iotHub.outputs.hostName
 output AZURE_CONTAINER_REGISTRY_ENDPOINT string = createRegistry ? registry!.outputs.loginServer : ''

@@ -2,7 +2,7 @@
  * `npm run screenshot`: the README's picture of the dashboard (docs/dashboard.png), taken with the browser tests'
  * tooling (Debian's Chromium driven by playwright-core). Starts the local stack with a small three-site fleet,
  * finishes one rollout, leaves one soaking its canary and one waiting for approval, and photographs the overview
- * as an approver sees it on a laptop. The stack and the fleet profile are gone when it ends.
+ * as an admin sees it on a laptop (Approve / Reject and New rollout on show). The stack and the fleet profile are gone when it ends.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -70,11 +70,12 @@ async function main(): Promise<void> {
     try {
       const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
       await page.goto(`${api.url}/api/dashboard`);
-      await page.getByLabel('Name').fill('approver@contoso.com');
-      await page.getByLabel('Role').selectOption('OTA.Approver');
+      await page.getByLabel('Name').fill('admin@contoso.com');
+      await page.getByLabel('Role').selectOption('OTA.Admin');
       await page.getByRole('button', { name: 'Sign in' }).click();
       await page.getByRole('table', { name: 'Versions by site and model' }).waitFor({ timeout: 60_000 });
       await page.getByRole('button', { name: /^Approve rollout/ }).waitFor();
+      await page.getByRole('link', { name: 'New rollout' }).waitFor();
       fs.mkdirSync(path.dirname(output), { recursive: true });
       await page.screenshot({ path: output, fullPage: true });
     } finally {

@@ -7,18 +7,30 @@ import type { InventoryReport } from '../../domain/reports/inventory';
 import type { RolloutReport } from '../../domain/reports/rollout-report';
 import type { ControlAction } from '../../domain/rollouts/rollout-control';
 import type { RolloutView } from '../../domain/rollouts/rollout-view';
+import type { Update } from '../../domain/updates/update';
+
+/** One entry of a problem+json's `errors`: a refused field (its path in the body) and why. */
+export interface FieldError {
+  field: string;
+  message: string;
+}
 
 export class ApiError extends Error {
-  constructor(readonly status: number, message: string) {
+  /** `errors` of a problem+json: each refused field with its message. */
+  constructor(readonly status: number, message: string, readonly errors: FieldError[] = []) {
     super(message);
   }
 }
 
 /** The most rollouts the page lists (pages of 200, oldest first, so it reads them all up to this). */
 const maxRolloutsListed = 1000;
+/** The most updates the New rollout form offers. */
+const maxUpdatesListed = 1000;
 
 export interface Api {
   rollouts(): Promise<RolloutView[]>;
+  updates(): Promise<Update[]>;
+  createRollout(body: unknown): Promise<RolloutView>;
   rolloutReport(id: string): Promise<RolloutReport>;
   audit(subject: string): Promise<AuditEntry[]>;
   inventory(): Promise<InventoryReport>;
@@ -41,22 +53,27 @@ export function createApi(identityHeaders: () => Record<string, string>): Api {
     }
     const text = await response.text();
     const json: unknown = text ? safeJson(text) : undefined;
-    if (!response.ok) throw new ApiError(response.status, problemDetail(json) ?? `${method} /api/${path} answered ${response.status}.`);
+    if (!response.ok) throw new ApiError(response.status, problemDetail(json) ?? `${method} /api/${path} answered ${response.status}.`, problemErrors(json));
     return json as T;
   }
 
+  /** Every page of a list, in pages of 200, up to `max` items. */
+  async function all<T>(path: string, max: number): Promise<T[]> {
+    const items: T[] = [];
+    let token: string | undefined;
+    do {
+      const query = new URLSearchParams({ limit: '200', ...(token ? { continuationToken: token } : {}) });
+      const page = await call<{ items: T[]; continuationToken?: string }>('GET', `${path}?${query}`);
+      items.push(...page.items);
+      token = page.continuationToken;
+    } while (token && items.length < max);
+    return items;
+  }
+
   return {
-    async rollouts() {
-      const all: RolloutView[] = [];
-      let token: string | undefined;
-      do {
-        const query = new URLSearchParams({ limit: '200', ...(token ? { continuationToken: token } : {}) });
-        const page = await call<{ items: RolloutView[]; continuationToken?: string }>('GET', `rollouts?${query}`);
-        all.push(...page.items);
-        token = page.continuationToken;
-      } while (token && all.length < maxRolloutsListed);
-      return all;
-    },
+    rollouts: () => all('rollouts', maxRolloutsListed),
+    updates: () => all('updates', maxUpdatesListed),
+    createRollout: (body) => call('POST', 'rollouts', body),
     rolloutReport: (id) => call('GET', `reports/rollouts/${encodeURIComponent(id)}`),
     /** The first 1,000 entries at most: a rollout's trail is far shorter. */
     audit: async (subject) => (await call<{ items: AuditEntry[] }>('GET', `audit?${new URLSearchParams({ subject, limit: '1000' })}`)).items,
@@ -79,4 +96,10 @@ function problemDetail(json: unknown): string | undefined {
   if (typeof json !== 'object' || json === null) return undefined;
   const { detail, title } = json as { detail?: unknown; title?: unknown };
   return typeof detail === 'string' && detail ? detail : typeof title === 'string' ? title : undefined;
+}
+
+function problemErrors(json: unknown): FieldError[] {
+  const errors = typeof json === 'object' && json !== null ? (json as { errors?: unknown }).errors : undefined;
+  if (!Array.isArray(errors)) return [];
+  return errors.filter((e): e is FieldError => typeof e === 'object' && e !== null && typeof e.field === 'string' && typeof e.message === 'string');
 }

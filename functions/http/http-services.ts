@@ -22,6 +22,8 @@ export interface HttpServices {
   governance: ReturnType<typeof createGovernanceApi>;
   /** When approval links are configured (APPROVAL_LINK_SECRET and PUBLIC_BASE_URL). */
   approvalLinks?: (context: InvocationContext) => ReturnType<typeof createApprovalLinksApi>;
+  /** GET /api/me: the caller, their roles and permissions (me-api.ts). */
+  me?: RouteHandler;
   /** The dashboard's static files (dashboard/server). */
   dashboard?: RouteHandler;
   /** Local stand-ins people look at: the enterprise event log and the Teams inbox (absent in Azure). */

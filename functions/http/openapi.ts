@@ -33,6 +33,7 @@ function responses(route: RouteDefinition) {
     out['401'] = problem('No authenticated principal');
     out['403'] = problem(`The caller's roles do not grant ${route.access}`);
   }
+  if (route.name === 'me') out['401'] = problem('Nobody is signed in; `signInUrl` names the sign-in page where there is one');
   if (route.path.includes('{')) out['404'] = problem('Not found');
   if (route.method !== 'GET') {
     out['409'] = problem('Conflicts with the current state');

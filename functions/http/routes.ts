@@ -168,6 +168,11 @@ export const routes: readonly RouteDefinition[] = [
     handler: (s) => (s.approvalLinks ? (request, context) => s.approvalLinks!(context).use(request) : missing()),
   },
   {
+    name: 'me', method: 'GET', path: 'me', access: 'anyone',
+    summary: 'Who is signed in: name, roles, groups and the permissions they grant (401 with `signInUrl` when nobody is)',
+    handler: (s) => s.me,
+  },
+  {
     name: 'dashboard', method: 'GET', path: 'dashboard/{*file}', access: 'anyone',
     summary: 'The dashboard page and its assets (hold no data: the page calls the API as the signed-in user)',
     handler: (s) => s.dashboard,

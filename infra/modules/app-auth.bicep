@@ -3,6 +3,13 @@
 // (Event Grid deliveries, signed approval links, /api/health), which answers 401/403 itself where a role is needed.
 // With an Entra app registration (client id) it validates bearer tokens and passes the caller's app roles on;
 // without one nobody can authenticate, and every role-protected call gets 401.
+//
+// Browsers sign in at /.auth/login/aad (the dashboard links there: DASHBOARD_SIGN_IN_URL). Without a client secret
+// App Service uses the implicit flow for an ID token alone, so the registration needs the Web redirect URI
+// https://<host>/.auth/login/aad/callback and ID token issuance (README, "Deploy to Azure", step 4). The session
+// cookie then carries the user's claims, and App Service adds x-ms-client-principal to each request from it: the
+// token store stays off, since the app never calls another API with the user's tokens. The dashboard's
+// post_login_redirect_uri is a relative path, so no external redirect URL is allowed.
 param functionAppName string
 
 @description('Client id of the Entra app registration that defines the OTA.* app roles. Empty: no sign-in yet.')
@@ -33,6 +40,9 @@ resource auth 'Microsoft.Web/sites/config@2024-11-01' = {
         }
       }
     }
-    login: { tokenStore: { enabled: false } }
+    login: {
+      tokenStore: { enabled: false }
+      allowedExternalRedirectUrls: []
+    }
   }
 }

@@ -1,7 +1,8 @@
 /**
  * The dashboard in headless Chromium (Debian's /usr/bin/chromium, driven by playwright-core) against the local
- * stack: a viewer reads the fleet, an operator follows a rollout to its end (pausing and resuming it), an approver
- * approves one with the keyboard alone, and a viewer is offered no approve button.
+ * stack: a newcomer drives a whole rollout from the page alone (create, approve, watch, pause, resume), a viewer
+ * reads the fleet, an operator follows a rollout to its end, an approver approves one with the keyboard alone, and
+ * a viewer is offered no approve button and no New rollout.
  */
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { startLocalStack, waitForRollout, writeProfile, type LocalStack } from '../support/local-stack';
@@ -63,6 +64,59 @@ it("shows a viewer the fleet's versions by site and model", async () => {
   const rows = await fleet.locator('tbody tr').allInnerTexts();
   expect(rows.map((row) => row.split('\t').map((cell) => cell.trim()))).toEqual([['plant-a', 'ctl-a', '120', '120'], ['plant-b', 'ctl-b', '80', '80']]);
   expect(await fleet.locator('thead th').allInnerTexts()).toEqual(['Site', 'Model', 'Devices', '1.0.0']);
+});
+
+it('lets a newcomer drive a whole rollout from the dashboard alone: create, approve, watch, pause, resume', async () => {
+  await stack.setTimeSkip(false); // the approval waits and the canary soaks (30 minutes by default) in real time
+  const operator = await signedIn('ops@contoso.com', 'OTA.Operator');
+  await operator.getByRole('link', { name: 'New rollout' }).click();
+  await operator.getByRole('heading', { name: 'New rollout' }).waitFor();
+  // Every default is on show as the placeholder of the field it fills.
+  expect(await operator.getByLabel('Canary soak').getAttribute('placeholder')).toBe('PT30M');
+  expect(await operator.getByLabel('Health check every').getAttribute('placeholder')).toBe('PT1M');
+  expect(await operator.getByLabel('Roll back at failed %').getAttribute('placeholder')).toBe('5');
+
+  await operator.getByLabel('Update').selectOption({ label: 'contoso/line-controller 2.0.0' });
+  await operator.getByLabel('Target query').fill("tags.site = 'plant-b'");
+  await operator.getByText('80 devices match in the fleet inventory.').waitFor();
+  await operator.getByLabel('Wave 1 percent').fill('100');
+  await operator.getByLabel('Wave 1 soak').fill('an hour');
+  await operator.getByLabel('Approvers').fill('approver@contoso.com');
+  await operator.getByLabel('Approval expires after').fill('PT24H');
+  await operator.getByRole('button', { name: 'Create rollout' }).click();
+
+  // Refused: the service's words next to the field, which is marked invalid, described by them, and focused.
+  const soak = operator.getByLabel('Wave 1 soak');
+  await operator.locator('#f-waves-0-soak-error').getByText("'an hour' is not an ISO 8601 duration", { exact: false }).waitFor();
+  expect(await soak.getAttribute('aria-invalid')).toBe('true');
+  expect(await soak.getAttribute('aria-describedby')).toBe('f-waves-0-soak-error');
+  expect(await operator.locator(':focus').getAttribute('id')).toBe('f-waves-0-soak');
+  expect(await operator.getByRole('alert').innerText()).toContain('The service refused the rollout.');
+
+  await soak.fill('PT1H');
+  await operator.getByRole('button', { name: 'Create rollout' }).click();
+  await statusOf(operator).getByText('Pending approval').waitFor();
+  const id = decodeURIComponent(/#\/rollouts\/(.+)$/.exec(operator.url())![1]!);
+  expect(await operator.getByRole('status').innerText()).toBe(`Created rollout ${id}: pending approval.`);
+  expect(await operator.getByRole('button', { name: /^Approve/ }).count()).toBe(0); // operators do not approve
+
+  const approver = await signedIn('approver@contoso.com', 'OTA.Approver', `#/rollouts/${id}`);
+  expect(await approver.getByRole('link', { name: 'New rollout' }).count()).toBe(0);
+  await approver.getByRole('button', { name: `Approve rollout ${id}` }).click();
+  await approver.getByRole('status').getByText(`Approved rollout ${id}.`).waitFor();
+
+  // The operator's page follows by itself; the canary soaks until the clock skips again.
+  await statusOf(operator).getByText('In progress').waitFor();
+  await operator.getByRole('button', { name: 'Pause' }).click();
+  await statusOf(operator).getByText('Paused').waitFor();
+  await operator.getByRole('button', { name: 'Resume' }).click();
+  await statusOf(operator).getByText('In progress').waitFor();
+  await stack.setTimeSkip(true);
+  await statusOf(operator).getByText('Completed').waitFor({ timeout: 45_000 });
+  const waves = await operator.locator('progress').evaluateAll((bars) => bars.map((bar) => bar.getAttribute('aria-label')));
+  expect(waves).toEqual(['Canary: Promoted, 1 of 1 devices done', 'Wave 1: Promoted, 79 of 79 devices done']);
+  const actions = await operator.getByRole('region', { name: 'Audit trail' }).locator('tbody th').allInnerTexts();
+  expect(actions).toEqual(expect.arrayContaining(['rollout.created', 'rollout.approved', 'rollout.paused', 'rollout.resumed', 'rollout.completed']));
 });
 
 it('lets an operator follow a rollout to its end, pausing and resuming it on the way', async () => {
@@ -129,6 +183,7 @@ it('offers a viewer no approve and no control button; an operator may cancel the
   const viewer = await signedIn('viewer@contoso.com', 'OTA.Viewer');
   await viewer.getByRole('heading', { name: id }).waitFor();
   expect(await viewer.getByText('Your role cannot approve').count()).toBe(1);
+  expect(await viewer.getByRole('link', { name: 'New rollout' }).count()).toBe(0);
   expect(await viewer.getByRole('button', { name: /^(Approve|Reject)/ }).count()).toBe(0);
   await viewer.getByRole('link', { name: id }).first().click();
   await statusOf(viewer).getByText('Pending approval').waitFor();

@@ -1,31 +1,36 @@
 /**
- * Who uses the page and how their identity reaches the API. Behind App Service authentication the session cookie
- * does it (App Service adds the principal headers); on the local stack nothing signs anyone in, so the page sends
- * the same principal headers the local scripts and tests send (scripts/local-principal.ts).
+ * Who uses the page and how their identity reaches the API. `GET /api/me` names the user and lists what they may do,
+ * computed by the service from the same principal as every other call: App Service's session cookie in Azure, or,
+ * on the local stack where nothing signs anyone in, the principal headers the local scripts and tests send too
+ * (scripts/local-principal.ts), which the page adds to every call.
  */
-import { authorize, type Permission } from '../../../domain/access/roles';
+import type { Permission } from '../../../domain/access/roles';
 
 export interface SignedInUser {
   name: string;
   roles: string[];
-  /** `app-service`: App Service authentication signed them in; `local`: the local sign-in form. */
-  via: 'app-service' | 'local';
+  groups?: string[];
+  /** What the service lets this user do (roles granted directly or through Entra groups). */
+  permissions: Permission[];
+  /** `session`: signed in by a cookie the page never sees (App Service); `local`: the local sign-in form. */
+  via: 'session' | 'local';
 }
 
-/** Claim types App Service puts app roles under (v2 tokens, then v1). */
-const roleClaimTypes: readonly string[] = ['roles', 'http://schemas.microsoft.com/ws/2008/06/identity/claims/role'];
+/** Who the local sign-in form says the user is. */
+export interface LocalIdentity {
+  name: string;
+  roles: string[];
+}
 
-/** The user from App Service's `/.auth/me` answer, or undefined when it names nobody. */
-export function userFromAuthMe(body: unknown): SignedInUser | undefined {
-  const session: unknown = Array.isArray(body) ? body[0] : undefined;
-  if (!isRecord(session) || typeof session.user_id !== 'string' || !session.user_id) return undefined;
-  const claims = Array.isArray(session.user_claims) ? session.user_claims.filter(isClaim) : [];
-  const roles = claims.filter((c) => roleClaimTypes.includes(c.typ)).map((c) => c.val);
-  return { name: session.user_id, roles: [...new Set(roles)], via: 'app-service' };
+/** The user from a `GET /api/me` answer, or undefined when it is not one. */
+export function userFromMe(body: unknown, via: SignedInUser['via']): SignedInUser | undefined {
+  if (!isRecord(body) || !isStringList(body.roles) || !isStringList(body.permissions)) return undefined;
+  const name = typeof body.name === 'string' && body.name ? body.name : 'someone without a name';
+  return { name, roles: body.roles, ...(isStringList(body.groups) ? { groups: body.groups } : {}), permissions: body.permissions as Permission[], via };
 }
 
 /** The headers App Service authentication would add for this user: base64 JSON of the claims, and the name. */
-export function localPrincipalHeaders(user: Pick<SignedInUser, 'name' | 'roles'>): Record<string, string> {
+export function localPrincipalHeaders(user: LocalIdentity): Record<string, string> {
   const claims = [{ typ: 'name', val: user.name }, ...user.roles.map((val) => ({ typ: 'roles', val }))];
   const principal = { auth_typ: 'aad', name_typ: 'name', role_typ: 'roles', claims };
   const bytes = new TextEncoder().encode(JSON.stringify(principal));
@@ -33,17 +38,17 @@ export function localPrincipalHeaders(user: Pick<SignedInUser, 'name' | 'roles'>
 }
 
 /**
- * Whether the role matrix lets the user do this (the page hides what it would refuse). The API decides again; the
+ * Whether the service said this user may do this (the page hides what it would refuse). The API decides again; the
  * approval policy (who is in a stage) is its alone, and its refusal is shown as it words it.
  */
 export function may(user: SignedInUser | undefined, permission: Permission): boolean {
-  return authorize(user, permission).ok;
+  return user?.permissions.includes(permission) ?? false;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null;
 }
 
-function isClaim(value: unknown): value is { typ: string; val: string } {
-  return isRecord(value) && typeof value.typ === 'string' && typeof value.val === 'string';
+function isStringList(value: unknown): value is string[] {
+  return Array.isArray(value) && value.every((item) => typeof item === 'string');
 }

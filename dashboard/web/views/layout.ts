@@ -21,7 +21,7 @@ export function layout(props: LayoutProps, content: TemplateResult) {
       <h1><a href="#/">OTA updates</a></h1>
       ${user ? html`
         <p class="who">Signed in as <strong>${user.name}</strong> (${user.roles.map((r) => r.replace('OTA.', '')).join(', ') || 'no role'})
-          ${user.via === 'local' ? html`<button type="button" class="link" @click=${props.onSignOut}>Sign out</button>` : html`<a href="/.auth/logout">Sign out</a>`}</p>` : ''}
+          ${user.via === 'local' ? html`<button type="button" class="link" @click=${props.onSignOut}>Sign out</button>` : html`<a href="/.auth/logout?post_logout_redirect_uri=/api/dashboard">Sign out</a>`}</p>` : ''}
     </header>
     <div class="status-line">
       <p role="status" class=${props.notice?.error ? 'notice error' : 'notice'}>${props.notice?.text ?? ''}</p>

@@ -11,6 +11,8 @@ export interface OverviewProps {
   rollouts: RolloutView[] | undefined;
   inventory: InventoryReport | undefined;
   canApprove: boolean;
+  /** Offers the New rollout form. */
+  canCreate: boolean;
   busy: ReadonlySet<string>;
   filter: RolloutFilter;
   onFilter: (filter: RolloutFilter) => void;
@@ -23,6 +25,6 @@ export function overview(props: OverviewProps) {
     <div class="overview">
       ${approvalsPanel(props.rollouts, props.canApprove, props.busy, props.onDecide)}
       ${fleetTable(props.inventory)}
-      ${rolloutsTable(props.rollouts, props.filter, props.onFilter)}
+      ${rolloutsTable(props.rollouts, props.filter, props.onFilter, props.canCreate)}
     </div>`;
 }

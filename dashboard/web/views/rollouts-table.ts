@@ -8,12 +8,13 @@ import { healthCounts, waveProgressBar } from './wave-progress';
 
 export type RolloutFilter = 'active' | 'all';
 
-export function rolloutsTable(rollouts: readonly RolloutView[] | undefined, filter: RolloutFilter, onFilter: (filter: RolloutFilter) => void) {
+export function rolloutsTable(rollouts: readonly RolloutView[] | undefined, filter: RolloutFilter, onFilter: (filter: RolloutFilter) => void, canCreate: boolean) {
   const shown = dashboardOrder(rollouts ?? []).filter((r) => filter === 'all' || isActive(r.status));
   return html`
     <section class="panel wide" aria-labelledby="rollouts-heading">
       <div class="panel-head">
         <h2 id="rollouts-heading">Rollouts</h2>
+        ${canCreate ? html`<a class="button-link" href="#/new">New rollout</a>` : ''}
         <label class="inline">Show
           <select @change=${(e: Event) => onFilter((e.target as HTMLSelectElement).value as RolloutFilter)}>
             <option value="all" ?selected=${filter === 'all'}>all rollouts</option>

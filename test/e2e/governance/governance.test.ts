@@ -27,7 +27,7 @@ afterAll(async () => { await stack?.stop(); });
  * values (the request only has to get past authorization).
  */
 const placeholders = (path: string) => path.replace(/\{(\w+)\}/g, (_all, name: string) => `${name}-x`);
-const endpoints = routes.flatMap((route) => concretePaths(route.path).map((path) => [route.method, placeholders(path), route.access] as const));
+const endpoints = routes.flatMap((route) => concretePaths(route.path).map((path) => [route.method, placeholders(path), route.access, route.name] as const));
 
 describe('the role matrix', () => {
   it('covers every route of the route table', () => {
@@ -41,9 +41,15 @@ describe('the role matrix', () => {
     expect(documented).toEqual(routes.map((r) => `${r.method} ${openApiPath(r)}`).sort());
   });
 
-  it.each(endpoints)('%s /api/%s (%s): who gets in', async (method, path, access) => {
+  it.each(endpoints)('%s /api/%s (%s): who gets in', async (method, path, access, name) => {
     const body = method === 'GET' ? undefined : {};
     const anonymous = (await stack.api(method, path, body, '')).status;
+    if (name === 'me') {
+      // Open to anyone, and it tells a caller without a principal that nobody is signed in; every role is someone.
+      expect(anonymous).toBe(401);
+      for (const role of roles) expect((await stack.api(method, path, body, 'someone@contoso.com', [role])).status).toBe(200);
+      return;
+    }
     if (access === 'anyone' || access === 'signed-link') {
       // Served (not 404) and open to a caller without a principal.
       expect([401, 403, 404]).not.toContain(anonymous);

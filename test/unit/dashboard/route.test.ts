@@ -6,5 +6,6 @@ describe("the dashboard's routes", () => {
     expect(routeOf('#/')).toEqual({ view: 'overview' });
     expect(routeOf('')).toEqual({ view: 'overview' });
     expect(routeOf('#/rollouts/%E0%A4%A')).toEqual({ view: 'overview' });
+    expect(routeOf('#/new')).toEqual({ view: 'new-rollout' });
   });
 });

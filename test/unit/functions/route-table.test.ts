@@ -17,7 +17,7 @@ describe('the route table', () => {
       expect(Object.keys(permissions)).toContain(route.access);
     }
     const open = routes.filter((r) => r.access === 'anyone').map((r) => r.name).sort();
-    expect(open).toEqual(['dashboard', 'health', 'localTeamsInbox', 'openApi']);
+    expect(open).toEqual(['dashboard', 'health', 'localTeamsInbox', 'me', 'openApi']);
   });
 
   it('keeps separation of duties: an approver cannot register updates, start or steer a rollout', () => {

@@ -1,0 +1,24 @@
+import { idsMatch, queryMatch, simpleQuery } from '../../../dashboard/web/model/target-match';
+
+const device = (deviceId: string, site: string | null, model: string | null, installedVersion = '1.0.0') => ({ deviceId, site, model, installedVersion, software: {} });
+const fleet = [device('a-1', 'plant-a', 'ctl-a'), device('a-2', 'plant-a', 'ctl-b'), device('b-1', 'plant-b', 'ctl-a', '2.0.0'), device('x', null, null)];
+
+describe('how many devices a target reaches, counted from the inventory', () => {
+  it('counts a query of site, model and installed version joined by AND', () => {
+    expect(queryMatch("tags.site = 'plant-a'", fleet)).toEqual({ kind: 'counted', devices: 2 });
+    expect(queryMatch("tags.site='plant-a' and tags.model = 'ctl-b'", fleet)).toEqual({ kind: 'counted', devices: 1 });
+    expect(queryMatch("tags.model = 'ctl-a' AND properties.reported.ota.installedVersion = '2.0.0'", fleet)).toEqual({ kind: 'counted', devices: 1 });
+    expect(queryMatch("tags.site = 'plant-z'", fleet)).toEqual({ kind: 'counted', devices: 0 });
+  });
+
+  it('leaves any other query to the service', () => {
+    for (const query of ["tags.site = 'plant-a' OR tags.site = 'plant-b'", "tags.site IN ['plant-a']", "tags.line = '3'", '', "tags.site = 'a' AND"]) {
+      expect(simpleQuery(query)).toBeUndefined();
+      expect(queryMatch(query, fleet)).toEqual({ kind: 'not-counted' });
+    }
+  });
+
+  it('counts listed device ids once each and how many the fleet knows', () => {
+    expect(idsMatch(['a-1', 'a-1', 'nope', 'b-1'], fleet)).toEqual({ kind: 'ids', listed: 3, known: 2 });
+  });
+});
