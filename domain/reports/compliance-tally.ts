@@ -10,10 +10,12 @@ import type { DeviceSummary } from '../fleet/device';
 import type { BatchDevice } from '../rollouts/rollout-record';
 import { compareSemver, isSemver } from '../semver';
 import { isCompatible, type Update } from '../updates/update';
-import type { UpdateExposure } from './compliance';
+import type { ExposedGroup, UpdateExposure } from './compliance';
 import { FirstById } from './first-by-id';
+import { deviceListPath } from './inventory-tally';
+import { parseInventoryFilter } from './inventory';
 import { exposureState, reachedMilestones } from './milestones';
-import { isOlder, versionRunning } from './versions';
+import { isOlder, newestFirst, versionRunning } from './versions';
 
 /** The latest version of each provider/name out of any number of pages of updates. */
 export class LatestPerName {
@@ -47,6 +49,8 @@ export class ExposureTally {
   /** Devices a rollout of this update took from an older version: the earliest confirmation, or '' for none yet. */
   private readonly rolledOut = new Map<string, string>();
   private readonly exposed: FirstById<string>;
+  /** Per compatibility set (its index) and running version: how many, and whether that version is all their firmware. */
+  private readonly exposedGroups = new Map<string, { set: number; version: string; devices: number; firmware: boolean }>();
   private readonly confirmations: string[] = [];
   private unconfirmed = 0;
   private fleetStarted = false;
@@ -76,8 +80,10 @@ export class ExposureTally {
     const { name, version } = this.update.updateId;
     for (const device of devices) {
       if (!isCompatible(device.tags, this.update.compatibility)) continue;
-      if (isOlder(versionRunning(device, name), version)) {
+      const running = versionRunning(device, name);
+      if (isOlder(running, version)) {
         this.exposed.add(device.deviceId);
+        this.countExposed(device, running);
         continue;
       }
       const confirmedAt = this.rolledOut.get(device.deviceId);
@@ -86,6 +92,31 @@ export class ExposureTally {
       if (confirmedAt !== '') this.confirmations.push(confirmedAt);
       else this.unconfirmed++;
     }
+  }
+
+  private countExposed(device: DeviceSummary, running: string): void {
+    const set = this.update.compatibility.findIndex((s) => isCompatible(device.tags, [s]));
+    const key = `${set}\n${running}`;
+    // The device list filters on the installed (firmware) version: a group whose devices run the update as their
+    // firmware can point to it; one running it as a component (another firmware version) cannot.
+    const firmware = running === device.installedVersion;
+    const group = this.exposedGroups.get(key);
+    if (group) {
+      group.devices++;
+      group.firmware &&= firmware;
+    } else {
+      this.exposedGroups.set(key, { set, version: running, devices: 1, firmware });
+    }
+  }
+
+  /** By compatibility set, newest version first. */
+  private groups(): ExposedGroup[] {
+    return [...this.exposedGroups.values()]
+      .sort((a, b) => a.set - b.set || newestFirst(a.version, b.version))
+      .map(({ set, version, devices, firmware }) => {
+        const compatibility = { ...this.update.compatibility[set] };
+        return { compatibility, version, devices, list: firmware ? listOf(compatibility, version) : null };
+      });
   }
 
   result(rolloutIds: readonly string[]): UpdateExposure {
@@ -103,8 +134,16 @@ export class ExposureTally {
       updated: this.confirmations.length,
       unconfirmed: this.unconfirmed,
       exposed: { count: this.exposed.count, deviceIds: this.exposed.list(), capped: this.exposed.capped },
+      exposedGroups: this.groups(),
       milestones,
       state: exposureState(eligible, milestones),
     };
   }
+}
+
+/** GET /api/devices filtered to a set's tags and a version, when the set has only site and model and the list accepts the values. */
+function listOf(set: Readonly<Record<string, string>>, version: string): string | null {
+  if (!Object.keys(set).every((key) => key === 'site' || key === 'model')) return null;
+  const parsed = parseInventoryFilter({ site: set.site, model: set.model, version });
+  return parsed.ok ? deviceListPath(parsed.filter) : null;
 }

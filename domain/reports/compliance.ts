@@ -36,14 +36,33 @@ export interface UpdateExposure {
   updated: number;
   /** Eligible devices running the version whose install no rollout has confirmed yet (not exposed, not yet counted). */
   unconfirmed: number;
+  /** Every exposed device counted; the first by id listed (at most the report's `exposedListLimit`). */
   exposed: { count: number; deviceIds: string[]; capped: boolean };
+  /** The exposed devices by compatibility set and the version they run, each with where all of them are listed. */
+  exposedGroups: ExposedGroup[];
   milestones: Milestone[];
   state: ExposureState;
+}
+
+export interface ExposedGroup {
+  /** The compatibility set the devices match (the first, for a device matching several). */
+  compatibility: Record<string, string>;
+  /** The version of the update's name they run. */
+  version: string;
+  devices: number;
+  /**
+   * The paged device list (GET, follow `continuationToken`) of the set's devices whose firmware runs this version,
+   * when it can select them: a set of site and model tags, and the update is these devices' firmware (the version
+   * they run is their installed version, not a software component's). Null otherwise.
+   */
+  list: string | null;
 }
 
 export interface ComplianceReport {
   generatedAt: string;
   rules: string[];
+  /** At most this many exposed device ids are listed per update. */
+  exposedListLimit?: number;
   updates: UpdateExposure[];
 }
 
@@ -70,8 +89,12 @@ export function exposureOf(input: ExposureInput): UpdateExposure {
   return tally.result(input.rollouts.map((r) => r.id));
 }
 
-export function buildComplianceReport(input: { exposures: UpdateExposure[]; generatedAt: string }): ComplianceReport {
-  return { generatedAt: input.generatedAt, rules: [...complianceRules], updates: input.exposures };
+export function buildComplianceReport(input: { exposures: UpdateExposure[]; generatedAt: string; exposedListLimit?: number }): ComplianceReport {
+  return {
+    generatedAt: input.generatedAt, rules: [...complianceRules],
+    ...(input.exposedListLimit !== undefined ? { exposedListLimit: input.exposedListLimit } : {}),
+    updates: input.exposures,
+  };
 }
 
 export function complianceDocument(report: ComplianceReport): ReportDocument {
@@ -111,8 +134,21 @@ export function complianceDocument(report: ComplianceReport): ReportDocument {
         columns: [{ key: 'provider', label: 'Provider' }, { key: 'name', label: 'Update' }, { key: 'version', label: 'Version' }, { key: 'deviceId', label: 'Device' }],
         rows: report.updates.flatMap((u) => u.exposed.deviceIds.map((deviceId) => ({ ...u.updateId, deviceId }))),
         ...(cappedLists.length ? {
-          note: cappedLists.map((u) => `${u.updateId.name} ${u.updateId.version}: first ${u.exposed.deviceIds.length} of ${u.exposed.count} listed`).join('; '),
+          note: `${cappedLists.map((u) => `${u.updateId.name} ${u.updateId.version}: first ${u.exposed.deviceIds.length} of ${u.exposed.count} listed`).join('; ')}; the exposedGroups table says where each group is listed in full.`,
         } : {}),
+      },
+      {
+        name: 'exposedGroups', title: 'Devices still exposed, by compatibility and version',
+        columns: [
+          { key: 'provider', label: 'Provider' }, { key: 'name', label: 'Update' }, { key: 'version', label: 'Version' },
+          { key: 'compatibility', label: 'Compatibility' }, { key: 'running', label: 'Running' },
+          { key: 'devices', label: 'Devices', numeric: true }, { key: 'list', label: 'Listed at' },
+        ],
+        rows: report.updates.flatMap((u) => u.exposedGroups.map((g) => ({
+          ...u.updateId,
+          compatibility: Object.entries(g.compatibility).map(([key, value]) => `${key}=${value}`).join(';'),
+          running: g.version, devices: g.devices, list: g.list,
+        }))),
       },
     ],
   };

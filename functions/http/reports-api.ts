@@ -145,7 +145,7 @@ export function createReportsApi(deps: ReportsDeps) {
     async compliance(request: HttpRequest): Promise<HttpResponseInit> {
       const rendering = renderingOf(request);
       if (!('format' in rendering)) return rendering;
-      const report = buildComplianceReport({ exposures: await exposures(deps), generatedAt: deps.now().toISOString() });
+      const report = buildComplianceReport({ exposures: await exposures(deps), generatedAt: deps.now().toISOString(), exposedListLimit });
       return render(rendering, report, complianceDocument(report), 'compliance');
     },
   };

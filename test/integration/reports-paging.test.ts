@@ -77,6 +77,20 @@ const json = <T>(response: HttpResponseInit): T => {
 /** The whole fleet in one array, the way the reports read it before they folded pages. */
 const wholeFleet = (query: string): Promise<DeviceSummary[]> => fleet.queryDevices({ query });
 
+/** Every item of a paged read, and how many pages it took. */
+async function readAll(read: typeof fleet.listDevices, filter: Parameters<typeof fleet.listDevices>[0]): Promise<{ items: DeviceSummary[]; pages: number }> {
+  const items: DeviceSummary[] = [];
+  let token: string | undefined;
+  let pages = 0;
+  do {
+    const page = await read(filter, { limit: 1000, ...(token ? { continuationToken: token } : {}) });
+    items.push(...page.items);
+    token = page.continuationToken;
+    pages++;
+  } while (token);
+  return { items, pages };
+}
+
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'reports-paging-it-'));
   const profile = path.join(dir, 'fleet.json');
@@ -107,20 +121,6 @@ afterAll(async () => {
 });
 
 describe('the projected summary read', () => {
-  /** Every item of a paged read, and how many pages it took. */
-  async function readAll(read: typeof fleet.listDevices, filter: Parameters<typeof fleet.listDevices>[0]): Promise<{ items: DeviceSummary[]; pages: number }> {
-    const items: DeviceSummary[] = [];
-    let token: string | undefined;
-    let pages = 0;
-    do {
-      const page = await read(filter, { limit: 1000, ...(token ? { continuationToken: token } : {}) });
-      items.push(...page.items);
-      token = page.continuationToken;
-      pages++;
-    } while (token);
-    return { items, pages };
-  }
-
   it('pages the same summaries as whole twins do, software included, with continuation', async () => {
     for (const filter of [{}, { site: 'plant-a', version: '1.0.0' }]) {
       const projected = await readAll((f, p) => fleet.listDeviceSummaries(f, p), filter);
@@ -172,9 +172,17 @@ describe('compliance folded from batches and fleet pages', () => {
     const expected = buildComplianceReport({
       exposures: latestPerName([lc1, lc2]).map((u) => exposureOf({ update: u, devices, rollouts: [{ id: 'ro-1', devices: batches.flatMap((b) => b.devices) }], listLimit: 100 })),
       generatedAt: now.toISOString(),
+      exposedListLimit: 100,
     });
     expect(report).toEqual(expected);
     expect(report.updates[0]).toMatchObject({ eligible: 2000, updated: 686, unconfirmed: 14, exposed: { count: 1300, capped: true } });
     expect(report.updates[0]!.exposed.deviceIds).toHaveLength(100);
+  }, 60_000);
+
+  it('points to a paged device list holding every exposed device of each group', async () => {
+    const report = json<ReturnType<typeof buildComplianceReport>>(await api.compliance(get('compliance')));
+    expect(report.updates[0]!.exposedGroups).toEqual([{ compatibility: { model: 'ctl-a' }, version: '1.0.0', devices: 1300, list: '/api/devices?model=ctl-a&version=1.0.0' }]);
+    const listed = await readAll((f, p) => fleet.listDevices(f, p), { model: 'ctl-a', version: '1.0.0' });
+    expect(new Set(listed.items.map((d) => d.deviceId)).size).toBe(1300);
   }, 60_000);
 });

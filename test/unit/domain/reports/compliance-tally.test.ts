@@ -47,6 +47,23 @@ describe('ExposureTally', () => {
     expect(exposure.exposed.count).toBe(fleet.filter((d, i) => i % 3 === 0 && d.tags.model === 'ctl-a').length);
   });
 
+  it('groups exposed devices by compatibility set and running version, pointing to the device list of each', () => {
+    const update = { ...lc2, compatibility: [{ model: 'ctl-a' }, { model: 'ctl-c', ring: 'early' }] };
+    const tally = new ExposureTally(update, 10);
+    tally.addFleetDevices([
+      { deviceId: 'a-1', tags: { model: 'ctl-a' }, installedVersion: '1.0.0' },
+      { deviceId: 'a-2', tags: { model: 'ctl-a' }, installedVersion: '1.5.0' },
+      { deviceId: 'a-3', tags: { model: 'ctl-a' }, installedVersion: '1.0.0' },
+      { deviceId: 'a-4', tags: { model: 'ctl-a' }, installedVersion: '9.0.0', software: { lc: '1.5.0' } }, // lc as a component
+      { deviceId: 'c-1', tags: { model: 'ctl-c', ring: 'early' }, installedVersion: '1.0.0' },
+    ]);
+    expect(tally.result([]).exposedGroups).toEqual([
+      { compatibility: { model: 'ctl-a' }, version: '1.5.0', devices: 2, list: null }, // one runs it as a component: not the list's version filter
+      { compatibility: { model: 'ctl-a' }, version: '1.0.0', devices: 2, list: '/api/devices?model=ctl-a&version=1.0.0' },
+      { compatibility: { model: 'ctl-c', ring: 'early' }, version: '1.0.0', devices: 1, list: null }, // the list cannot filter by ring
+    ]);
+  });
+
   it('refuses rollout devices once the fleet pass began: they could no longer be matched', () => {
     const tally = new ExposureTally(lc2, 5);
     tally.addFleetDevices(fleet.slice(0, 1));
