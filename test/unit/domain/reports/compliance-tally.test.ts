@@ -48,7 +48,7 @@ describe('ExposureTally', () => {
   });
 
   it('groups exposed devices by compatibility set and running version, pointing to the device list of each', () => {
-    const update = { ...lc2, compatibility: [{ model: 'ctl-a' }, { model: 'ctl-c', ring: 'early' }] };
+    const update: Update = { ...lc2, compatibility: [{ model: 'ctl-a' }, { model: 'ctl-c', ring: 'early' }] };
     const tally = new ExposureTally(update, 10);
     tally.addFleetDevices([
       { deviceId: 'a-1', tags: { model: 'ctl-a' }, installedVersion: '1.0.0' },
