@@ -95,7 +95,8 @@ export class CosmosAuditLog implements AuditLog {
   private async findStep(subject: string, stepId: string): Promise<AuditEntry | undefined> {
     const { resources } = await this.container.items
       .query<EntryDocument>({
-        query: "SELECT * FROM c WHERE c.pk = @subject AND c.kind = 'entry' AND c.details.stepId = @stepId",
+        // TOP 1: a step is recorded once, and the read stays one row even if a race ever wrote it twice.
+        query: "SELECT TOP 1 * FROM c WHERE c.pk = @subject AND c.kind = 'entry' AND c.details.stepId = @stepId",
         parameters: [{ name: '@subject', value: subject }, { name: '@stepId', value: stepId }],
       }, { partitionKey: subject })
       .fetchAll();
@@ -123,6 +124,7 @@ export class CosmosAuditLog implements AuditLog {
     const top = limit === undefined ? '' : 'TOP @limit ';
     if (limit !== undefined) parameters.push({ name: '@limit', value: limit });
     const query = `SELECT ${top}* FROM c WHERE ${conditions.join(' AND ')} ORDER BY c.sequence`;
+    // Bounded by TOP @limit, which the API always passes (at most 1000 a page); only in-process callers omit it.
     const { resources } = await this.container.items
       .query<EntryDocument>({ query, parameters }, subject === undefined ? {} : { partitionKey: subject })
       .fetchAll();
@@ -148,7 +150,7 @@ export class CosmosAuditLog implements AuditLog {
             { name: '@to', value: to },
           ],
         })
-        .fetchAll();
+        .fetchAll(); // bounded: one range of `pageSize` sequence numbers
       const page = resources.map(toEntry);
       const last = head?.last;
       if (last && last.sequence >= from && last.sequence < to) withPending(page, last);

@@ -49,6 +49,7 @@ export class CosmosHealthTelemetryStore implements HealthTelemetryStore {
     }));
   }
 
+  /** Reads every progress document: bounded, one per Event Hubs partition (at most 32). */
   async progress(): Promise<string | undefined> {
     const { resources } = await this.health.items
       .query<string>({ query: "SELECT VALUE c.receivedAt FROM c WHERE c.kind = 'progress'" })

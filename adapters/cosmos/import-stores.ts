@@ -30,6 +30,7 @@ export class CosmosImportRuleStore implements ImportRuleStore {
     return resource && strip(resource);
   }
 
+  /** Every rule: bounded, one small document per rule an operator created (each import looks for its rule). */
   async list(): Promise<ImportRule[]> {
     const { resources } = await this.container.items.query<Stored<ImportRule>>('SELECT * FROM c').fetchAll();
     return resources.map(strip).sort((a, b) => a.ruleId.localeCompare(b.ruleId));
@@ -83,6 +84,7 @@ export class CosmosImportRecordStore implements ImportRecordStore {
     return strip(saved);
   }
 
+  /** Every record (one per import event ever received): no request calls it; the API reads listPage pages. */
   async list(filter: { status?: ImportRecord['status'] } = {}): Promise<ImportRecord[]> {
     const query = filter.status
       ? { query: 'SELECT * FROM c WHERE c.status = @status', parameters: [{ name: '@status', value: filter.status }] }

@@ -48,7 +48,10 @@ export class CosmosRolloutStore implements RolloutStore {
     return resource && withoutSystemProperties(resource);
   }
 
-  /** Oldest first. Each rollout is its own partition, so this is a cross-partition query. */
+  /**
+   * Oldest first. Each rollout is its own partition, so this is a cross-partition query. Reads every whole record:
+   * no request calls it (the rollout list and the reports read listPage pages).
+   */
   async list(filter: { status?: RolloutStatus } = {}): Promise<RolloutRecord[]> {
     const parameters: SqlParameter[] = [];
     let query = 'SELECT * FROM c';
@@ -128,6 +131,7 @@ export class CosmosRolloutStore implements RolloutStore {
       query += ' AND c.wave = @wave';
       parameters.push({ name: '@wave', value: wave });
     }
+    // Bounded: ids only, of one rollout's batches (its wave records list the same ids).
     const { resources } = await this.batches.items.query<{ id: string }>({ query, parameters }, { partitionKey: rolloutId }).fetchAll();
     const batches = await inGroups(resources, CONCURRENCY, ({ id }) => this.getBatch(rolloutId, id));
     return batches.filter((b) => b !== undefined).sort((a, b) => a.wave - b.wave || a.index - b.index);

@@ -40,7 +40,10 @@ export class CosmosUpdateStore implements UpdateStore {
     return { ...rows, items: rows.items.map(toUpdate) };
   }
 
-  /** Sorted by provider, name and registration time. */
+  /**
+   * Sorted by provider, name and registration time. Whole when called as the service does, with provider and name:
+   * one partition, the versions of one update. Unfiltered it reads every update: reports fold listPage pages instead.
+   */
   async list(filter: { provider?: string; name?: string } = {}): Promise<Update[]> {
     const { query, parameters, partitionKey } = this.filterQuery(filter);
     const { resources } = await this.container.items

@@ -23,7 +23,7 @@ import { dispatchJobs } from './job-dispatch';
 import { buildCommand, desiredPatch, type UrlFor } from './ota-command';
 import { dispatchPatches, type DevicePatch } from './patch-dispatch';
 import type { RetryPolicy } from './retry';
-import { toDetails, toReport, toSummary } from './twin-mapping';
+import { projectedSummary, summaryColumns, toDetails, toReport, toSummary } from './twin-mapping';
 import { desiredCommandIn, desiredCommandIs, idConditions, isQuotable, literal, queryAll, queryPage } from './twin-queries';
 
 export type DispatchMode = 'patches' | 'job';
@@ -74,6 +74,16 @@ export function targetStatement(query: string): string {
 
 /** Columns a report needs: far less than whole twins (whose desired part holds a manifest per device). */
 const reportColumns = 'deviceId, properties.reported.ota';
+
+/** ` WHERE …` matching every given filter, or nothing when there is none. */
+function filterCondition(filter: DeviceFilter): string {
+  const conditions = [
+    ...(filter.site !== undefined ? [`tags.site = ${literal(filter.site)}`] : []),
+    ...(filter.model !== undefined ? [`tags.model = ${literal(filter.model)}`] : []),
+    ...(filter.version !== undefined ? [`properties.reported.ota.installedVersion = ${literal(filter.version)}`] : []),
+  ];
+  return conditions.length ? ` WHERE ${conditions.join(' AND ')}` : '';
+}
 
 export class IotHubFleet implements FleetPort {
   private readonly registry: Registry;
@@ -158,15 +168,17 @@ export class IotHubFleet implements FleetPort {
   }
 
   async listDevices(filter: DeviceFilter, page: { limit: number; continuationToken?: string }): Promise<{ items: DeviceSummary[]; continuationToken?: string }> {
-    const conditions = [
-      ...(filter.site !== undefined ? [`tags.site = ${literal(filter.site)}`] : []),
-      ...(filter.model !== undefined ? [`tags.model = ${literal(filter.model)}`] : []),
-      ...(filter.version !== undefined ? [`properties.reported.ota.installedVersion = ${literal(filter.version)}`] : []),
-    ];
-    const sql = `SELECT * FROM devices${conditions.length ? ` WHERE ${conditions.join(' AND ')}` : ''}`;
+    return this.summaryPage(`SELECT * FROM devices${filterCondition(filter)}`, toSummary, page);
+  }
+
+  async listDeviceSummaries(filter: DeviceFilter, page: { limit: number; continuationToken?: string }): Promise<{ items: DeviceSummary[]; continuationToken?: string }> {
+    return this.summaryPage(`SELECT ${summaryColumns} FROM devices${filterCondition(filter)}`, projectedSummary, page);
+  }
+
+  private async summaryPage(sql: string, toItem: (row: unknown) => DeviceSummary | undefined, page: { limit: number; continuationToken?: string }): Promise<{ items: DeviceSummary[]; continuationToken?: string }> {
     try {
       const { rows, continuationToken } = await queryPage(this.caller, this.registry, sql, page.limit, page.continuationToken);
-      return { items: rows.map(toSummary).filter((d): d is DeviceSummary => d !== undefined), ...(continuationToken ? { continuationToken } : {}) };
+      return { items: rows.map(toItem).filter((d): d is DeviceSummary => d !== undefined), ...(continuationToken ? { continuationToken } : {}) };
     } catch (err) {
       // The hub answers 400 to a continuation token it did not issue.
       if (statusOf(err) === 400 && page.continuationToken !== undefined) throw new InvalidContinuationTokenError('continuationToken was not issued by this list');

@@ -48,6 +48,26 @@ export function toSummary(twin: unknown): DeviceSummary | undefined {
   };
 }
 
+/**
+ * The projection of a summary: IoT Hub's query language (and the local hub) names a projected path by its alias, and
+ * leaves out a path the twin lacks, so a device that never reported has no `installedVersion` key.
+ */
+export const summaryColumns = 'deviceId, tags, properties.reported.ota.installedVersion AS installedVersion, properties.reported.ota.software AS software';
+
+/** A row of `SELECT ${summaryColumns}` as a summary, read as toSummary reads a whole twin. */
+export function projectedSummary(row: unknown): DeviceSummary | undefined {
+  const deviceId = deviceIdOf(row);
+  if (!deviceId) return undefined;
+  const r = object(row);
+  const software = object(r?.software);
+  return {
+    deviceId,
+    tags: strings(r?.tags),
+    installedVersion: text(r?.installedVersion) ?? '',
+    ...(software ? { software: strings(software) } : {}),
+  };
+}
+
 /** The device's report, or undefined when it has not reported (a readable `state`) yet. */
 export function toReport(row: unknown): DeviceReport | undefined {
   const deviceId = deviceIdOf(row);

@@ -64,6 +64,11 @@ export interface FleetPort {
   getDevice(deviceId: string): Promise<DeviceDetails | undefined>;
   /** One page of devices whose tags and installed version match every given filter (one hub query page per call). */
   listDevices(filter: DeviceFilter, page: { limit: number; continuationToken?: string }): Promise<{ items: DeviceSummary[]; continuationToken?: string }>;
+  /**
+   * As listDevices, but reads only what a summary holds (id, tags, installed version, software) rather than whole
+   * twins: what reports fold over, page by page, however large the fleet.
+   */
+  listDeviceSummaries(filter: DeviceFilter, page: { limit: number; continuationToken?: string }): Promise<{ items: DeviceSummary[]; continuationToken?: string }>;
 }
 
 /** Exact matches on the tags operators filter by, and on the installed version. */

@@ -12,12 +12,12 @@
  */
 import type { DeviceSummary } from '../fleet/device';
 import type { BatchDevice } from '../rollouts/rollout-record';
-import { isCompatible, type Update, type UpdateId } from '../updates/update';
-import { compareSemver, isSemver } from '../semver';
-import { byDeviceId } from './device-order';
-import { elapsedMs, isoDuration } from './elapsed';
+import type { Update, UpdateId } from '../updates/update';
+import { ExposureTally, LatestPerName } from './compliance-tally';
+import type { ExposureState, Milestone } from './milestones';
 import type { ReportDocument } from './report-document';
-import { isOlder, versionRunning } from './versions';
+
+export { milestonePercents, reachedMilestones, type ExposureState, type Milestone } from './milestones';
 
 export const complianceRules = [
   'Scope: the latest registered version of each update (provider/name); the service does not record which updates are security fixes, so every latest version is treated as one.',
@@ -26,20 +26,6 @@ export const complianceRules = [
   'Updated: eligible devices that run the version now and whose install a rollout confirmed; dated by the confirmation (within one health-check interval).',
   'Exposure window: from import to the confirmation that brought updated devices to 95 % and 100 % of the eligible ones; null until reached.',
 ];
-
-export const milestonePercents = [95, 100] as const;
-
-export interface Milestone {
-  percent: (typeof milestonePercents)[number];
-  /** Updated devices the milestone needs (the share of the eligible ones, rounded up). */
-  devicesNeeded: number;
-  reachedAt: string | null;
-  /** The exposure window: from import to `reachedAt`. */
-  afterMs: number | null;
-  after: string | null;
-}
-
-export type ExposureState = 'noEligibleDevices' | 'exposed' | 'reached95' | 'reached100';
 
 export interface UpdateExposure {
   updateId: UpdateId;
@@ -50,33 +36,39 @@ export interface UpdateExposure {
   updated: number;
   /** Eligible devices running the version whose install no rollout has confirmed yet (not exposed, not yet counted). */
   unconfirmed: number;
+  /** Every exposed device counted; the first by id listed (at most the report's `exposedListLimit`). */
   exposed: { count: number; deviceIds: string[]; capped: boolean };
+  /** The exposed devices by compatibility set and the version they run, each with where all of them are listed. */
+  exposedGroups: ExposedGroup[];
   milestones: Milestone[];
   state: ExposureState;
+}
+
+export interface ExposedGroup {
+  /** The compatibility set the devices match (the first, for a device matching several). */
+  compatibility: Record<string, string>;
+  /** The version of the update's name they run. */
+  version: string;
+  devices: number;
+  /**
+   * The paged device list (GET, follow `continuationToken`) of the set's devices whose firmware runs this version,
+   * when it can select them: a set of site and model tags, and the update is these devices' firmware (the version
+   * they run is their installed version, not a software component's). Null otherwise.
+   */
+  list: string | null;
 }
 
 export interface ComplianceReport {
   generatedAt: string;
   rules: string[];
+  /** At most this many exposed device ids are listed per update. */
+  exposedListLimit?: number;
   updates: UpdateExposure[];
 }
 
 /** The latest version of each provider/name: by semantic version, by registration time when versions are not semantic. */
 export function latestPerName(updates: readonly Update[]): Update[] {
-  const latest = new Map<string, Update>();
-  for (const update of updates) {
-    const key = `${update.updateId.provider}/${update.updateId.name}`;
-    const current = latest.get(key);
-    if (!current || isNewer(update, current)) latest.set(key, update);
-  }
-  return [...latest.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, update]) => update);
-}
-
-function isNewer(a: Update, b: Update): boolean {
-  const [va, vb] = [a.updateId.version, b.updateId.version];
-  if (isSemver(va) && isSemver(vb)) return compareSemver(va, vb) > 0;
-  if (isSemver(va) !== isSemver(vb)) return isSemver(va);
-  return Date.parse(a.createdAt) > Date.parse(b.createdAt);
+  return new LatestPerName().add(updates).list();
 }
 
 export interface ExposureInput {
@@ -89,75 +81,20 @@ export interface ExposureInput {
   listLimit: number;
 }
 
+/** The exposure over devices in hand (the API folds pages into an ExposureTally instead). */
 export function exposureOf(input: ExposureInput): UpdateExposure {
-  const { update, listLimit } = input;
-  const { name, version } = update.updateId;
-  const importedAt = update.manifest?.provenance.importedAt;
+  const tally = new ExposureTally(input.update, input.listLimit);
+  for (const rollout of input.rollouts) tally.addRolloutDevices(rollout.devices);
+  tally.addFleetDevices(input.devices);
+  return tally.result(input.rollouts.map((r) => r.id));
+}
 
-  // Per device: did a rollout of this update take it from an older version, and when was its install confirmed?
-  const rolledOut = new Map<string, { confirmedAt: string | undefined }>();
-  for (const rollout of input.rollouts) {
-    for (const d of rollout.devices) {
-      if (!isOlder(d.fromVersion, version)) continue;
-      const seen = rolledOut.get(d.deviceId) ?? { confirmedAt: undefined };
-      if (d.state === 'succeeded' && (seen.confirmedAt === undefined || Date.parse(d.updatedAt) < Date.parse(seen.confirmedAt))) seen.confirmedAt = d.updatedAt;
-      rolledOut.set(d.deviceId, seen);
-    }
-  }
-
-  const exposed: string[] = [];
-  const confirmations: string[] = [];
-  let unconfirmed = 0;
-  for (const device of input.devices) {
-    if (!isCompatible(device.tags, update.compatibility)) continue;
-    if (isOlder(versionRunning(device, name), version)) {
-      exposed.push(device.deviceId);
-      continue;
-    }
-    const record = rolledOut.get(device.deviceId);
-    if (!record) continue; // ran it (or newer) without a rollout of ours: never exposed
-    if (record.confirmedAt) confirmations.push(record.confirmedAt);
-    else unconfirmed++;
-  }
-
-  const eligible = exposed.length + confirmations.length + unconfirmed;
-  const since = importedAt ?? update.createdAt;
-  const milestones = reachedMilestones(since, eligible, confirmations);
-  exposed.sort(byDeviceId);
+export function buildComplianceReport(input: { exposures: UpdateExposure[]; generatedAt: string; exposedListLimit?: number }): ComplianceReport {
   return {
-    updateId: update.updateId,
-    importedAt: since,
-    importedAtSource: importedAt ? 'provenance' : 'registration',
-    rolloutIds: input.rollouts.map((r) => r.id),
-    eligible,
-    updated: confirmations.length,
-    unconfirmed,
-    exposed: { count: exposed.length, deviceIds: exposed.slice(0, listLimit), capped: exposed.length > listLimit },
-    milestones,
-    state: exposureState(eligible, milestones),
+    generatedAt: input.generatedAt, rules: [...complianceRules],
+    ...(input.exposedListLimit !== undefined ? { exposedListLimit: input.exposedListLimit } : {}),
+    updates: input.exposures,
   };
-}
-
-function exposureState(eligible: number, milestones: readonly Milestone[]): ExposureState {
-  const reached = (percent: number) => milestones.some((m) => m.percent === percent && m.reachedAt !== null);
-  if (eligible === 0) return 'noEligibleDevices';
-  return reached(100) ? 'reached100' : reached(95) ? 'reached95' : 'exposed';
-}
-
-/** For each milestone, the confirmation time of the device that reached it (the n-th earliest). */
-export function reachedMilestones(since: string, eligible: number, confirmations: readonly string[]): Milestone[] {
-  const ordered = [...confirmations].sort((a, b) => Date.parse(a) - Date.parse(b));
-  return milestonePercents.map((percent) => {
-    // Integer arithmetic first, so 95 % of 20 is exactly 19.
-    const devicesNeeded = Math.ceil((eligible * percent) / 100);
-    const reachedAt = devicesNeeded > 0 ? (ordered[devicesNeeded - 1] ?? null) : null;
-    const afterMs = reachedAt === null ? null : elapsedMs(since, reachedAt);
-    return { percent, devicesNeeded, reachedAt, afterMs, after: afterMs === null ? null : isoDuration(afterMs) };
-  });
-}
-
-export function buildComplianceReport(input: { exposures: UpdateExposure[]; generatedAt: string }): ComplianceReport {
-  return { generatedAt: input.generatedAt, rules: [...complianceRules], updates: input.exposures };
 }
 
 export function complianceDocument(report: ComplianceReport): ReportDocument {
@@ -197,8 +134,21 @@ export function complianceDocument(report: ComplianceReport): ReportDocument {
         columns: [{ key: 'provider', label: 'Provider' }, { key: 'name', label: 'Update' }, { key: 'version', label: 'Version' }, { key: 'deviceId', label: 'Device' }],
         rows: report.updates.flatMap((u) => u.exposed.deviceIds.map((deviceId) => ({ ...u.updateId, deviceId }))),
         ...(cappedLists.length ? {
-          note: cappedLists.map((u) => `${u.updateId.name} ${u.updateId.version}: first ${u.exposed.deviceIds.length} of ${u.exposed.count} listed`).join('; '),
+          note: `${cappedLists.map((u) => `${u.updateId.name} ${u.updateId.version}: first ${u.exposed.deviceIds.length} of ${u.exposed.count} listed`).join('; ')}; the exposedGroups table says where each group is listed in full.`,
         } : {}),
+      },
+      {
+        name: 'exposedGroups', title: 'Devices still exposed, by compatibility and version',
+        columns: [
+          { key: 'provider', label: 'Provider' }, { key: 'name', label: 'Update' }, { key: 'version', label: 'Version' },
+          { key: 'compatibility', label: 'Compatibility' }, { key: 'running', label: 'Running' },
+          { key: 'devices', label: 'Devices', numeric: true }, { key: 'list', label: 'Listed at' },
+        ],
+        rows: report.updates.flatMap((u) => u.exposedGroups.map((g) => ({
+          ...u.updateId,
+          compatibility: Object.entries(g.compatibility).map(([key, value]) => `${key}=${value}`).join(';'),
+          running: g.version, devices: g.devices, list: g.list,
+        }))),
       },
     ],
   };

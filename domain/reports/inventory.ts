@@ -5,8 +5,7 @@
  */
 import type { DeviceSummary } from '../fleet/device';
 import type { ReportDocument, ReportTable } from './report-document';
-import { byDeviceId } from './device-order';
-import { newestFirst } from './versions';
+import { deviceListPath, InventoryTally } from './inventory-tally';
 
 export interface InventoryFilter {
   site?: string;
@@ -74,6 +73,14 @@ export interface VersionCount {
   devices: number;
 }
 
+/** Devices of one site and model running one version: the inventory's unit of counting. */
+export interface InventoryGroup {
+  site: string | null;
+  model: string | null;
+  version: string;
+  devices: number;
+}
+
 export interface InventoryReport {
   generatedAt: string;
   filter: InventoryFilter;
@@ -82,46 +89,36 @@ export interface InventoryReport {
   byVersion: VersionCount[];
   byModel: { model: string | null; devices: number; byVersion: VersionCount[] }[];
   bySite: { site: string | null; devices: number; byVersion: VersionCount[] }[];
+  /** Per site, model and version (by site, then model, newest version first): every device counted once. */
+  groups: InventoryGroup[];
+  /** The first `deviceList.limit` devices by id; `deviceList.capped` when there are more (`deviceCount` has them all). */
   devices: InventoryDevice[];
-}
-
-export function buildInventory(input: { devices: readonly DeviceSummary[]; filter: InventoryFilter; generatedAt: string }): InventoryReport {
-  const devices = input.devices
-    .map((d): InventoryDevice => ({
-      deviceId: d.deviceId,
-      site: d.tags.site ?? null,
-      model: d.tags.model ?? null,
-      installedVersion: d.installedVersion,
-      software: { ...(d.software ?? {}) },
-    }))
-    .sort((a, b) => byDeviceId(a.deviceId, b.deviceId));
-  return {
-    generatedAt: input.generatedAt,
-    filter: { ...input.filter },
-    query: inventoryQuery(input.filter),
-    deviceCount: devices.length,
-    byVersion: countVersions(devices),
-    byModel: groupBy(devices, (d) => d.model).map(([model, group]) => ({ model, devices: group.length, byVersion: countVersions(group) })),
-    bySite: groupBy(devices, (d) => d.site).map(([site, group]) => ({ site, devices: group.length, byVersion: countVersions(group) })),
-    devices,
+  deviceList: {
+    limit: number;
+    listed: number;
+    capped: boolean;
+    /** The paged device list with the same filter (GET, follow `continuationToken`): every device. */
+    all: string;
   };
 }
 
-function countVersions(devices: readonly InventoryDevice[]): VersionCount[] {
-  return groupBy(devices, (d) => d.installedVersion)
-    .map(([version, group]) => ({ version, devices: group.length }))
-    .sort((a, b) => newestFirst(a.version, b.version));
+/** The report from a tally that has seen every device the filter selects. */
+export function inventoryReport(tally: InventoryTally, filter: InventoryFilter, generatedAt: string): InventoryReport {
+  const { listed, ...totals } = tally.totals();
+  return {
+    generatedAt,
+    filter: { ...filter },
+    query: inventoryQuery(filter),
+    ...totals,
+    deviceList: { limit: listed.limit, listed: totals.devices.length, capped: listed.capped, all: deviceListPath(filter) },
+  };
 }
 
-/** Groups in key order (text; devices without the tag last). */
-function groupBy<K extends string | null>(devices: readonly InventoryDevice[], key: (d: InventoryDevice) => K): [K, InventoryDevice[]][] {
-  const groups = new Map<K, InventoryDevice[]>();
-  for (const device of devices) {
-    const group = groups.get(key(device));
-    if (group) group.push(device);
-    else groups.set(key(device), [device]);
-  }
-  return [...groups].sort(([a], [b]) => (a === b ? 0 : a === null ? 1 : b === null ? -1 : byDeviceId(a, b)));
+/** The report over devices in hand (every one listed unless `listLimit` says otherwise). */
+export function buildInventory(input: { devices: readonly DeviceSummary[]; filter: InventoryFilter; generatedAt: string; listLimit?: number }): InventoryReport {
+  const tally = new InventoryTally(input.listLimit ?? Number.POSITIVE_INFINITY);
+  tally.add(input.devices);
+  return inventoryReport(tally, input.filter, input.generatedAt);
 }
 
 /** `bootloader=1.2.0;tools=3.0.0`: one CSV field for the software map. */
@@ -149,6 +146,9 @@ export function inventoryDocument(report: InventoryReport): ReportDocument {
           { key: 'installedVersion', label: 'Installed version' }, { key: 'software', label: 'Other software' },
         ],
         rows: report.devices.map((d) => ({ ...d, software: softwareText(d.software) })),
+        ...(report.deviceList.capped ? {
+          note: `First ${report.deviceList.listed} of ${report.deviceCount} devices by id; GET ${report.deviceList.all} lists every device, a page at a time.`,
+        } : {}),
       },
       {
         name: 'versions', title: 'Devices by version',
@@ -157,6 +157,11 @@ export function inventoryDocument(report: InventoryReport): ReportDocument {
       },
       breakdown('models', 'Devices by model and version', 'model', report.byModel.map((g) => ({ value: g.model, byVersion: g.byVersion }))),
       breakdown('sites', 'Devices by site and version', 'site', report.bySite.map((g) => ({ value: g.site, byVersion: g.byVersion }))),
+      {
+        name: 'groups', title: 'Devices by site, model and version',
+        columns: [{ key: 'site', label: 'Site' }, { key: 'model', label: 'Model' }, { key: 'version', label: 'Version' }, { key: 'devices', label: 'Devices', numeric: true }],
+        rows: report.groups.map((g) => ({ ...g })),
+      },
     ],
   };
 }

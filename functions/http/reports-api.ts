@@ -1,18 +1,27 @@
 /**
- * Reports: GET /api/inventory, GET /api/reports/rollouts/{id}, GET /api/reports/compliance. Each handler loads
- * what its report needs through the ports, lets domain/reports compute it, and renders it as JSON (the report
- * object), CSV (one table, `?table=` picks which) or a printable HTML page.
+ * Reports: GET /api/inventory, GET /api/reports/rollouts/{id}, GET /api/reports/compliance. Each handler reads what
+ * its report needs through the ports a page at a time (devices through a projection of the few fields a report uses,
+ * a rollout's batches one by one), lets domain/reports fold the pages into tallies, and renders the report as JSON
+ * (the report object), CSV (one table, `?table=` picks which) or a printable HTML page. No request holds a fleet, a
+ * list of rollouts or a rollout's batches at once; device lists inside a report are capped and say so.
+ *
+ * CSV is not streamed: without `enableHttpStream` @azure/functions buffers a stream body into one RPC message, and
+ * the local host (devhost/) speaks only that RPC (no HTTP proxy), so a capped table is what a download gets.
  */
 import type { HttpRequest, HttpResponseInit } from '@azure/functions';
-import type { FleetPort } from '../../domain/fleet/fleet-port';
-import type { RolloutStore, UpdateStore } from '../../domain/rollouts/rollout-store-port';
-import { buildComplianceReport, complianceDocument, exposureOf, latestPerName } from '../../domain/reports/compliance';
+import type { DeviceSummary } from '../../domain/fleet/device';
+import type { DeviceFilter, FleetPort } from '../../domain/fleet/fleet-port';
+import type { RolloutStore, RolloutSummary, UpdateStore } from '../../domain/rollouts/rollout-store-port';
+import { buildComplianceReport, complianceDocument, type UpdateExposure } from '../../domain/reports/compliance';
+import { ExposureTally, LatestPerName } from '../../domain/reports/compliance-tally';
 import { toCsv } from '../../domain/reports/csv';
 import { toHtml } from '../../domain/reports/html';
-import { buildInventory, inventoryDocument, inventoryQuery, parseInventoryFilter } from '../../domain/reports/inventory';
+import { inventoryDocument, inventoryReport, parseInventoryFilter } from '../../domain/reports/inventory';
+import { InventoryTally } from '../../domain/reports/inventory-tally';
+import { forEachPage } from '../../domain/reports/pages';
 import type { ReportDocument } from '../../domain/reports/report-document';
 import { buildRolloutReport, rolloutReportDocument } from '../../domain/reports/rollout-report';
-import { updateKey } from '../../domain/updates/update';
+import { updateKey, type Update } from '../../domain/updates/update';
 import { problem } from './problem';
 
 const formats = ['json', 'csv', 'html'] as const;
@@ -20,6 +29,12 @@ type Format = (typeof formats)[number];
 
 /** Exposed device ids listed per update; the count is always complete. */
 const exposedListLimit = 100;
+/** Devices per fleet read: the most one IoT Hub query page returns. */
+const fleetPageSize = 1000;
+/** Updates and rollout summaries per store read. */
+const storePageSize = 100;
+/** Batches read at once while folding a rollout's devices. */
+const batchReads = 4;
 
 interface Rendering {
   format: Format;
@@ -48,7 +63,8 @@ function render(rendering: Rendering, report: object, document: ReportDocument, 
     case 'csv':
       return {
         status: 200,
-        headers: { 'Content-Type': 'text/csv; charset=utf-8; header=present', 'Content-Disposition': `attachment; filename="${safeFileName(`${fileName}-${table.name}`)}.csv"` },
+        // A capped table's note (how many rows of how many, where the rest are) travels with the download.
+        headers: { ...csvHeaders(fileName, table.name), ...(table.note ? { 'X-Report-Note': table.note.replace(/[^\x20-\x7e]/g, '?') } : {}) },
         body: toCsv(table),
       };
     case 'html':
@@ -61,11 +77,48 @@ function render(rendering: Rendering, report: object, document: ReportDocument, 
   }
 }
 
+function csvHeaders(fileName: string, tableName: string): Record<string, string> {
+  return { 'Content-Type': 'text/csv; charset=utf-8; header=present', 'Content-Disposition': `attachment; filename="${safeFileName(`${fileName}-${tableName}`)}.csv"` };
+}
+
 function safeFileName(name: string): string {
   return name.replace(/[^\w.-]/g, '_');
 }
 
-export function createReportsApi(deps: { fleet: FleetPort; rollouts: RolloutStore; updates: UpdateStore; now: () => Date }) {
+type ReportsDeps = { fleet: FleetPort; rollouts: RolloutStore; updates: UpdateStore; now: () => Date };
+
+/** Every device the filter selects, a projected page at a time. */
+function forEachDevicePage(deps: ReportsDeps, filter: DeviceFilter, visit: (devices: DeviceSummary[]) => void): Promise<number> {
+  return forEachPage((token) => deps.fleet.listDeviceSummaries(filter, { limit: fleetPageSize, ...(token ? { continuationToken: token } : {}) }), visit);
+}
+
+/** The exposure of each latest update: its rollouts' batches one at a time, then one pass over the fleet for all. */
+async function exposures(deps: ReportsDeps): Promise<UpdateExposure[]> {
+  const latest = new LatestPerName();
+  await forEachPage((token) => deps.updates.listPage({}, { limit: storePageSize, ...(token ? { continuationToken: token } : {}) }), (updates) => {
+    latest.add(updates);
+  });
+  const scope = new Map(latest.list().map((update: Update) => [updateKey(update.updateId), { tally: new ExposureTally(update, exposedListLimit), rollouts: [] as { id: string; batchIds: string[] }[] }]));
+  await forEachPage((token) => deps.rollouts.listPage({}, { limit: storePageSize, ...(token ? { continuationToken: token } : {}) }), (summaries: RolloutSummary[]) => {
+    for (const summary of summaries) {
+      scope.get(updateKey(summary.spec.updateId))?.rollouts.push({ id: summary.id, batchIds: summary.waves.flatMap((wave) => wave.batches.map((b) => b.id)) });
+    }
+  });
+  for (const { tally, rollouts } of scope.values()) {
+    for (const rollout of rollouts) {
+      for (let start = 0; start < rollout.batchIds.length; start += batchReads) {
+        const batches = await Promise.all(rollout.batchIds.slice(start, start + batchReads).map((id) => deps.rollouts.getBatch(rollout.id, id)));
+        for (const batch of batches) if (batch) tally.addRolloutDevices(batch.devices);
+      }
+    }
+  }
+  await forEachDevicePage(deps, {}, (devices) => {
+    for (const { tally } of scope.values()) tally.addFleetDevices(devices);
+  });
+  return [...scope.values()].map(({ tally, rollouts }) => tally.result(rollouts.map((r) => r.id)));
+}
+
+export function createReportsApi(deps: ReportsDeps) {
   return {
     async inventory(request: HttpRequest): Promise<HttpResponseInit> {
       const rendering = renderingOf(request);
@@ -73,8 +126,9 @@ export function createReportsApi(deps: { fleet: FleetPort; rollouts: RolloutStor
       const parsed = parseInventoryFilter({ site: request.query.get('site') ?? undefined, model: request.query.get('model') ?? undefined, version: request.query.get('version') ?? undefined });
       if (!parsed.ok) return problem(400, 'Invalid request', parsed.errors.map((e) => `${e.field}: ${e.message}`).join('; '), parsed.errors);
       // The values were checked, so a query the fleet refuses is our bug, not the caller's: no 400 for it.
-      const devices = await deps.fleet.queryDevices({ query: inventoryQuery(parsed.filter) });
-      const report = buildInventory({ devices, filter: parsed.filter, generatedAt: deps.now().toISOString() });
+      const tally = new InventoryTally();
+      await forEachDevicePage(deps, parsed.filter, (devices) => tally.add(devices));
+      const report = inventoryReport(tally, parsed.filter, deps.now().toISOString());
       return render(rendering, report, inventoryDocument(report), 'inventory');
     },
 
@@ -91,21 +145,7 @@ export function createReportsApi(deps: { fleet: FleetPort; rollouts: RolloutStor
     async compliance(request: HttpRequest): Promise<HttpResponseInit> {
       const rendering = renderingOf(request);
       if (!('format' in rendering)) return rendering;
-      const [updates, rollouts, devices] = await Promise.all([
-        deps.updates.list(),
-        deps.rollouts.list(),
-        deps.fleet.queryDevices({ query: inventoryQuery({}) }),
-      ]);
-      const exposures = [];
-      for (const update of latestPerName(updates)) {
-        const ofUpdate = rollouts.filter((r) => updateKey(r.spec.updateId) === updateKey(update.updateId));
-        const withDevices = await Promise.all(ofUpdate.map(async (r) => ({
-          id: r.id,
-          devices: (await deps.rollouts.listBatches(r.id)).flatMap((batch) => batch.devices),
-        })));
-        exposures.push(exposureOf({ update, devices, rollouts: withDevices, listLimit: exposedListLimit }));
-      }
-      const report = buildComplianceReport({ exposures, generatedAt: deps.now().toISOString() });
+      const report = buildComplianceReport({ exposures: await exposures(deps), generatedAt: deps.now().toISOString(), exposedListLimit });
       return render(rendering, report, complianceDocument(report), 'compliance');
     },
   };

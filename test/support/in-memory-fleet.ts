@@ -80,6 +80,11 @@ export class InMemoryFleet implements FleetPort {
     return { items: matching.slice(start, end), ...(end < matching.length ? { continuationToken: String(end) } : {}) };
   }
 
+  /** Summaries are all this double keeps: the same pages as listDevices. */
+  listDeviceSummaries(filter: DeviceFilter, page: { limit: number; continuationToken?: string }): Promise<{ items: DeviceSummary[]; continuationToken?: string }> {
+    return this.listDevices(filter, page);
+  }
+
   commandsReceived(deviceId: string): string[] {
     return [...(this.devices.get(deviceId)?.commands ?? [])];
   }

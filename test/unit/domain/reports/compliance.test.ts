@@ -99,7 +99,8 @@ describe('exposureOf', () => {
     const doc = complianceDocument(buildComplianceReport({ exposures: [exposure], generatedAt: t('12:00') }));
     expect(doc.tables[0]!.rows).toEqual([expect.objectContaining({ name: 'lc', version: '2.0.0', eligible: 6, updated: 2, exposed: 3, reached100At: null, state: 'exposed' })]);
     expect(doc.tables[1]!.rows.map((r) => r.deviceId)).toEqual(['a-3', 'a-4']);
-    expect(doc.tables[1]!.note).toBe('lc 2.0.0: first 2 of 3 listed');
+    expect(doc.tables[1]!.note).toBe('lc 2.0.0: first 2 of 3 listed; the exposedGroups table says where each group is listed in full.');
+    expect(doc.tables[2]!.rows).toEqual([{ provider: 'contoso', name: 'lc', version: '2.0.0', compatibility: 'model=ctl-a', running: '1.0.0', devices: 3, list: '/api/devices?model=ctl-a&version=1.0.0' }]);
     expect(doc.notes.join(' ')).toMatch(/latest registered version/);
   });
 });

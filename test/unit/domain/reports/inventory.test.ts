@@ -80,7 +80,7 @@ describe('buildInventory', () => {
 
   it('renders devices as the default CSV table, with the JSON field names as header', () => {
     const doc = inventoryDocument(report);
-    expect(doc.tables.map((t) => t.name)).toEqual(['devices', 'versions', 'models', 'sites']);
+    expect(doc.tables.map((t) => t.name)).toEqual(['devices', 'versions', 'models', 'sites', 'groups']);
     expect(toCsv(doc.tables[0]!)).toBe([
       'deviceId,site,model,installedVersion,software',
       'a-2,plant-a,ctl-a,1.0.0,',
