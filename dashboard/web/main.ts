@@ -79,7 +79,7 @@ function view() {
   if (state.route.view === 'new-rollout') {
     if (!may(me, 'rollouts.create')) return html`<h2 id="view-heading" tabindex="-1">New rollout</h2><p>Your role cannot create rollouts: an operator or an admin does.</p><p><a href="#/">← All rollouts</a></p>`;
     return newRolloutForm({
-      draft: state.draft, updates: state.updates, devices: state.inventory?.devices, errors: state.draftErrors, submitting: state.submitting,
+      draft: state.draft, updates: state.updates, fleet: state.inventory, errors: state.draftErrors, submitting: state.submitting,
       onChange: draw, onSubmit: () => void submitRollout(),
     });
   }

@@ -18,19 +18,20 @@ export interface FleetMatrix {
   rows: FleetRow[];
 }
 
-export function fleetMatrix(inventory: Pick<InventoryReport, 'devices'>): FleetMatrix {
+/** From the inventory's groups (every device counted once), not its device list, which stops at a limit. */
+export function fleetMatrix(inventory: Pick<InventoryReport, 'groups' | 'deviceCount'>): FleetMatrix {
   const rows = new Map<string, FleetRow>();
   const versions = new Set<string>();
-  for (const device of inventory.devices) {
-    const key = JSON.stringify([device.site, device.model]);
-    const row = rows.get(key) ?? { site: device.site, model: device.model, devices: 0, byVersion: {} };
-    row.devices += 1;
-    row.byVersion[device.installedVersion] = (row.byVersion[device.installedVersion] ?? 0) + 1;
-    versions.add(device.installedVersion);
+  for (const group of inventory.groups) {
+    const key = JSON.stringify([group.site, group.model]);
+    const row = rows.get(key) ?? { site: group.site, model: group.model, devices: 0, byVersion: {} };
+    row.devices += group.devices;
+    row.byVersion[group.version] = (row.byVersion[group.version] ?? 0) + group.devices;
+    versions.add(group.version);
     rows.set(key, row);
   }
   return {
-    deviceCount: inventory.devices.length,
+    deviceCount: inventory.deviceCount,
     versions: [...versions].sort(newestFirst),
     rows: [...rows.values()].sort((a, b) => byTag(a.site, b.site) || byTag(a.model, b.model)),
   };

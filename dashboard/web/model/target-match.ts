@@ -1,19 +1,23 @@
 /**
  * How many devices a target would reach, where the page can tell cheaply: from the fleet inventory it already
- * reads, for a list of device ids or a query that only compares site, model and installed version with `=` joined
+ * reads (its groups count every device; its device list stops at a limit), for a list of device ids or a query that only compares site, model and installed version with `=` joined
  * by AND. Any other query is IoT Hub's to evaluate: the page then says so rather than guess.
  */
-import type { InventoryDevice } from '../../../domain/reports/inventory';
+import type { InventoryReport } from '../../../domain/reports/inventory';
+
+export type FleetCounts = Pick<InventoryReport, 'groups' | 'devices' | 'deviceList'>;
 
 export type TargetMatch =
   | { kind: 'counted'; devices: number }
-  | { kind: 'ids'; listed: number; known: number }
+  /** `known`: how many the inventory lists; undefined when its device list stopped at its limit. */
+  | { kind: 'ids'; listed: number; known: number | undefined }
   | { kind: 'not-counted' };
 
+type Group = InventoryReport['groups'][number];
 const fields = {
-  'tags.site': (d: InventoryDevice) => d.site,
-  'tags.model': (d: InventoryDevice) => d.model,
-  'properties.reported.ota.installedVersion': (d: InventoryDevice) => d.installedVersion,
+  'tags.site': (g: Group) => g.site,
+  'tags.model': (g: Group) => g.model,
+  'properties.reported.ota.installedVersion': (g: Group) => g.version,
 } as const;
 type Field = keyof typeof fields;
 
@@ -27,14 +31,16 @@ export function simpleQuery(query: string): { field: Field; value: string }[] | 
   return parts.map((m) => ({ field: m![1] as Field, value: m![2]! }));
 }
 
-export function queryMatch(query: string, devices: readonly InventoryDevice[]): TargetMatch {
+export function queryMatch(query: string, fleet: Pick<FleetCounts, 'groups'>): TargetMatch {
   const clauses = simpleQuery(query);
   if (!clauses) return { kind: 'not-counted' };
-  return { kind: 'counted', devices: devices.filter((d) => clauses.every((c) => fields[c.field](d) === c.value)).length };
+  const matching = fleet.groups.filter((g) => clauses.every((c) => fields[c.field](g) === c.value));
+  return { kind: 'counted', devices: matching.reduce((n, g) => n + g.devices, 0) };
 }
 
-export function idsMatch(ids: readonly string[], devices: readonly InventoryDevice[]): TargetMatch {
+export function idsMatch(ids: readonly string[], fleet: Pick<FleetCounts, 'devices' | 'deviceList'>): TargetMatch {
   const unique = new Set(ids);
-  const known = devices.filter((d) => unique.has(d.deviceId)).length;
+  if (fleet.deviceList.capped) return { kind: 'ids', listed: unique.size, known: undefined };
+  const known = fleet.devices.filter((d) => unique.has(d.deviceId)).length;
   return { kind: 'ids', listed: unique.size, known };
 }

@@ -5,16 +5,15 @@
 import { html, nothing } from 'lit-html';
 import { live } from 'lit-html/directives/live.js';
 import { repeat } from 'lit-html/directives/repeat.js';
-import type { InventoryDevice } from '../../../domain/reports/inventory';
 import type { Update } from '../../../domain/updates/update';
 import { rolloutDefaults as d, updateKey, type DraftField, type RolloutDraft } from '../model/rollout-draft';
-import { idsMatch, queryMatch, type TargetMatch } from '../model/target-match';
+import { idsMatch, queryMatch, type FleetCounts, type TargetMatch } from '../model/target-match';
 
 export interface NewRolloutProps {
   draft: RolloutDraft;
   updates: Update[] | undefined;
-  /** The fleet inventory's devices, to count what a target reaches (undefined until read). */
-  devices: readonly InventoryDevice[] | undefined;
+  /** The fleet inventory, to count what a target reaches (undefined until read). */
+  fleet: FleetCounts | undefined;
   errors: ReadonlyMap<DraftField | '(form)', string[]>;
   submitting: boolean;
   /** The draft was edited in place: draw again. */
@@ -99,7 +98,7 @@ export function newRolloutForm(props: NewRolloutProps) {
             .value=${live(draft.targetKind === 'query' ? draft.query : draft.deviceIds)}
             @input=${bind((v) => { if (draft.targetKind === 'query') draft.query = v; else draft.deviceIds = v; })}></textarea>
           ${target.after}
-          <p class="hint" id="target-match" aria-live="polite">${matchText(draft, props.devices)}</p>
+          <p class="hint" id="target-match" aria-live="polite">${matchText(draft, props.fleet)}</p>
         </div>
       </fieldset>
 
@@ -166,12 +165,12 @@ export function newRolloutForm(props: NewRolloutProps) {
     </form>`;
 }
 
-function matchText(draft: RolloutDraft, devices: readonly InventoryDevice[] | undefined): string {
+function matchText(draft: RolloutDraft, fleet: FleetCounts | undefined): string {
   const text = draft.targetKind === 'query' ? draft.query : draft.deviceIds;
   if (!text.trim()) return '';
-  if (!devices) return 'Reading the fleet to count the devices…';
-  const match: TargetMatch = draft.targetKind === 'query' ? queryMatch(text, devices) : idsMatch(text.split(/[\s,]+/).filter(Boolean), devices);
+  if (!fleet) return 'Reading the fleet to count the devices…';
+  const match: TargetMatch = draft.targetKind === 'query' ? queryMatch(text, fleet) : idsMatch(text.split(/[\s,]+/).filter(Boolean), fleet);
   if (match.kind === 'counted') return `${match.devices} ${match.devices === 1 ? 'device matches' : 'devices match'} in the fleet inventory.`;
-  if (match.kind === 'ids') return `${match.listed} device ids, ${match.known} of them in the fleet inventory.`;
+  if (match.kind === 'ids') return match.known === undefined ? `${match.listed} device ids.` : `${match.listed} device ids, ${match.known} of them in the fleet inventory.`;
   return 'The service evaluates this query when the rollout is created (counted here only for site, model and installed version joined by AND).';
 }
