@@ -13,5 +13,5 @@ it('the walkthrough rollout of docs/cli.md is a valid rollout request with short
   const body = readBodyFile(path.join(__dirname, '../../../cli/examples/first-rollout.yaml'));
   const parsed = rolloutRequestSchema.safeParse(body);
   expect(parsed.error?.issues).toBeUndefined();
-  expect(parsed.data).toMatchObject({ canarySoak: 'PT1M', approval: { approvers: ['qa@contoso.com'] } });
+  expect(parsed.data).toMatchObject({ canarySoak: 60_000, approval: { approvers: ['qa@contoso.com'] } });
 });
