@@ -17,6 +17,8 @@ export interface AppConfig {
   approvals: { linkSecret?: string; teamsWorkflowUrl?: string; publicBaseUrl?: string };
   /** Maps Entra group object ids to roles, for principals that carry groups instead of app roles. */
   groupRoles: string | undefined;
+  /** Where a browser signs in (App Service's `/.auth/login/aad` in Azure); absent where nothing signs people in. */
+  dashboardSignInUrl: string | undefined;
   /** Application Insights: telemetry is sent when a connection string is set, and nothing at all when it is empty. */
   appInsights: { connectionString?: string };
   /** Manifest signing: a local key folder, or a Key Vault key with its root-signed certificate. */
@@ -100,6 +102,7 @@ export function readConfig(env: Env): AppConfig {
   const eventsLog = optional(env, 'EVENTS_LOG_FILE');
   const events = topicEndpoint ? { topicEndpoint } : eventsLog ? { logFile: eventsLog } : {};
   const groupRoles = optional(env, 'AUTH_GROUP_ROLES');
+  const dashboardSignInUrl = optional(env, 'DASHBOARD_SIGN_IN_URL');
   const [linkSecret, teamsWorkflowUrl, baseUrlSetting, hostName] = ['APPROVAL_LINK_SECRET', 'TEAMS_WORKFLOW_URL', 'PUBLIC_BASE_URL', 'WEBSITE_HOSTNAME'].map((n) => optional(env, n));
   // The platform's host name serves HTTPS; only a loopback host (the local host) has none.
   const publicBaseUrl = baseUrlSetting ?? (hostName ? `${/^(127\.|localhost)/.test(hostName) ? 'http' : 'https'}://${hostName}` : undefined);
@@ -109,7 +112,7 @@ export function readConfig(env: Env): AppConfig {
   const appInsights = appInsightsConnectionString ? { connectionString: appInsightsConnectionString } : {};
 
   if (missing.length > 0) throw new ConfigError(`Missing app settings: ${missing.join(', ')}`);
-  return { blob, cosmos, iotHub, packages, signing, events, groupRoles, approvals, appInsights };
+  return { blob, cosmos, iotHub, packages, signing, events, groupRoles, dashboardSignInUrl, approvals, appInsights };
 }
 
 /** A JSON array setting; absent = empty. */

@@ -152,8 +152,7 @@ registerHttp({
   reports: createReportsApi({ fleet, rollouts, updates, now }),
   imports: createImportRulesApi({ rules: importRules, records: importRecords, now }),
   governance: createGovernanceApi({ audit, hashOf: sha256Hex, signingKeys: async () => (await loadSigning()).signingKeys(now()) }),
-  // DASHBOARD_SIGN_IN_URL: App Service's sign-in page in Azure (infra/main.bicep); unset locally.
-  me: createMeHandler({ ...access, signInUrl: process.env.DASHBOARD_SIGN_IN_URL }),
+  me: createMeHandler({ ...access, signInUrl: config.dashboardSignInUrl }),
   dashboard: createDashboardHandler(path.join(__dirname, '..', 'dashboard', 'web')),
   ...(links ? { approvalLinks: links.api } : {}),
   ...(localEvents ? { localEvents: async (request) => ({ status: 200, jsonBody: localEvents.list({ type: request.query.get('type') ?? undefined, subject: request.query.get('subject') ?? undefined }) }) } : {}),
