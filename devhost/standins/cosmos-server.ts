@@ -39,7 +39,7 @@ export async function startCosmosServer(options: CosmosOptions = {}): Promise<Co
   try {
     await listen(server);
   } catch (err) {
-    saved?.journal.close();
+    await saved?.journal.close();
     throw err;
   }
   const { port } = server.address() as AddressInfo;
@@ -49,7 +49,7 @@ export async function startCosmosServer(options: CosmosOptions = {}): Promise<Co
       await restore(endpoint, saved.state);
     } catch (err) {
       await close(server);
-      saved.journal.close();
+      await saved.journal.close();
       throw err;
     }
     journal = saved.journal;
@@ -58,7 +58,7 @@ export async function startCosmosServer(options: CosmosOptions = {}): Promise<Co
     endpoint,
     stop: async () => {
       await close(server);
-      journal?.close();
+      await journal?.close();
     },
   };
 }
