@@ -32,7 +32,11 @@ export interface CosmosOptions {
 export async function startCosmosServer(options: CosmosOptions = {}): Promise<CosmosServer> {
   // Read (and compacted) before anything listens, so a bad journal fails the start.
   const saved = options.dataDir === undefined ? undefined : openJournal(options.dataDir);
-  const server = createHttpServer();
+  // Keep-alive: the server's default answers `connection: close`, so every request of the app cost a new TCP
+  // connection (thousands a second under load, in TIME_WAIT). Idle connections are kept long, because a server
+  // that drops one the moment a client reuses it makes that request fail with ECONNRESET; stop() closes them all.
+  const server = createHttpServer({ keepAlive: true });
+  server.keepAliveTimeout = IDLE_CONNECTION_MS;
   // Until the saved data is back in the server, writes are not journaled: they are the saved data.
   let journal: Journal | undefined;
   if (saved) journalWrites(server, () => journal);
@@ -62,6 +66,9 @@ export async function startCosmosServer(options: CosmosOptions = {}): Promise<Co
     },
   };
 }
+
+/** How long an idle client connection is kept open. */
+const IDLE_CONNECTION_MS = 10 * 60_000;
 
 /** Batches of documents sent at once on restore: fewer round trips, bounded request size. */
 const RESTORE_BATCH = { documents: 100, bytes: 4 << 20 };
