@@ -17,6 +17,7 @@ import type { AddressInfo } from 'node:net';
 import { createHttpServer } from '@vercel/cosmosdb-server';
 import { openJournal, type Journal, type Json, type StoredState } from './cosmos-journal';
 import { journalWrites } from './cosmos-writes';
+import { installLinearQueries } from './cosmos-linear-queries';
 
 export interface CosmosServer {
   /** e.g. http://127.0.0.1:41235/ */
@@ -30,6 +31,7 @@ export interface CosmosOptions {
 }
 
 export async function startCosmosServer(options: CosmosOptions = {}): Promise<CosmosServer> {
+  installLinearQueries();
   // Read (and compacted) before anything listens, so a bad journal fails the start.
   const saved = options.dataDir === undefined ? undefined : openJournal(options.dataDir);
   // Keep-alive: the server's default answers `connection: close`, so every request of the app cost a new TCP
