@@ -14,6 +14,7 @@ export interface LoadFigures {
   p99Ms: number;
   aloneMs: number;
   slowestMs: number;
+  fastestMs: number;
   notCompleted: number;
   /** Peak resident memory of the stack's process (host, hub, Cosmos stand-in), when the OS tells. */
   peakRssBytes: number | undefined;
@@ -68,10 +69,11 @@ export async function runLoad(rollouts: number, devices: number, timeoutMs: numb
     console.log(`  alone: ${slices[0]!.length} devices, ${alone.status} in ${Math.round(alone.ms)} ms`);
     const runs = await Promise.all(slices.slice(1).map((slice) => runOne(stack!, slice, latencies, errors, timeoutMs)));
     const slowest = Math.max(...runs.map((r) => r.ms));
+    const fastest = Math.min(...runs.map((r) => r.ms));
     const notCompleted = runs.filter((r) => r.status !== 'Completed').length + (alone.status === 'Completed' ? 0 : 1);
     console.log(`  ${rollouts} concurrent: slowest ${Math.round(slowest)} ms, ${notCompleted} not Completed (${[...new Set(runs.map((r) => r.status))].join(', ')})`);
     return {
-      rollouts, devices, requests: latencies.length, errors: errors.length, p99Ms: p99(latencies), aloneMs: alone.ms, slowestMs: slowest, notCompleted,
+      rollouts, devices, requests: latencies.length, errors: errors.length, p99Ms: p99(latencies), aloneMs: alone.ms, slowestMs: slowest, fastestMs: fastest, notCompleted,
       peakRssBytes: peakRssBytes(stack.pid), findings: errors.slice(0, 10),
     };
   } finally {

@@ -112,14 +112,16 @@ async function main(): Promise<void> {
   await part('load', () => runLoad(load.rollouts, load.devices, options.loadTimeoutMin * 60_000), (f: LoadFigures) => {
     for (const finding of f.findings) console.log(`  error: ${finding}`);
     const factor = Math.round((f.slowestMs / f.aloneMs) * 10) / 10;
+    const spread = Math.round((f.slowestMs / f.fastestMs) * 100) / 100;
     const rss = f.peakRssBytes === undefined ? 'unknown' : `${Math.round(f.peakRssBytes / 2 ** 20)} MB`;
-    console.log(`  ${f.rollouts} rollouts on ${f.devices} devices, ${f.requests} API calls; alone ${Math.round(f.aloneMs / 1000)} s, slowest concurrent ${Math.round(f.slowestMs / 1000)} s; peak RSS of the stack ${rss}`);
+    console.log(`  ${f.rollouts} rollouts on ${f.devices} devices, ${f.requests} API calls; alone ${Math.round(f.aloneMs / 1000)} s, concurrent ${Math.round(f.fastestMs / 1000)}–${Math.round(f.slowestMs / 1000)} s; peak RSS of the stack ${rss}`);
     return {
       checks: [
         atMost(`errors of ${f.requests} API calls`, f.errors, thresholds.loadErrors),
         atMost(`rollouts not Completed of ${f.rollouts + 1}`, f.notCompleted, thresholds.loadNotCompleted),
         atMost('p99 API latency', Math.round(f.p99Ms), thresholds.loadP99Ms, ' ms'),
         atMost('slowest concurrent / alone', factor, thresholds.loadSlowestOverAlone),
+        atMost('slowest concurrent / fastest concurrent', spread, thresholds.loadSlowestOverFastest),
       ],
       line: `load ${f.rollouts} rollouts/${f.devices} devices: errors ${f.errors}, p99 API latency ${Math.round(f.p99Ms)} ms, slowest/alone ${factor}, peak RSS ${rss}`,
     };
