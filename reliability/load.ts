@@ -2,6 +2,7 @@
  * Load: one rollout alone, then N concurrent rollouts (disjoint device sets of one fleet), each polled every second
  * as a dashboard would. Figures: API errors, p99 API latency, and the slowest concurrent rollout against the one alone.
  */
+import { peakRssBytes } from './support/peak-rss';
 import { deviceIds, fleet, registerUpdate, rolloutBody, tempDir, writeProfile } from './support/scenario';
 import { sleep, startStack, type Stack } from './support/stack';
 
@@ -13,7 +14,10 @@ export interface LoadFigures {
   p99Ms: number;
   aloneMs: number;
   slowestMs: number;
+  fastestMs: number;
   notCompleted: number;
+  /** Peak resident memory of the stack's process (host, hub, Cosmos stand-in), when the OS tells. */
+  peakRssBytes: number | undefined;
   findings: string[];
 }
 
@@ -50,7 +54,7 @@ const p99 = (values: number[]) => {
   return sorted[Math.min(sorted.length - 1, Math.ceil(sorted.length * 0.99) - 1)] ?? NaN;
 };
 
-export async function runLoad(rollouts: number, devices: number, timeoutMs = 300_000): Promise<LoadFigures> {
+export async function runLoad(rollouts: number, devices: number, timeoutMs: number): Promise<LoadFigures> {
   const temp = tempDir('ota-rel-load-');
   let stack: Stack | undefined;
   const latencies: number[] = [];
@@ -65,9 +69,13 @@ export async function runLoad(rollouts: number, devices: number, timeoutMs = 300
     console.log(`  alone: ${slices[0]!.length} devices, ${alone.status} in ${Math.round(alone.ms)} ms`);
     const runs = await Promise.all(slices.slice(1).map((slice) => runOne(stack!, slice, latencies, errors, timeoutMs)));
     const slowest = Math.max(...runs.map((r) => r.ms));
+    const fastest = Math.min(...runs.map((r) => r.ms));
     const notCompleted = runs.filter((r) => r.status !== 'Completed').length + (alone.status === 'Completed' ? 0 : 1);
     console.log(`  ${rollouts} concurrent: slowest ${Math.round(slowest)} ms, ${notCompleted} not Completed (${[...new Set(runs.map((r) => r.status))].join(', ')})`);
-    return { rollouts, devices, requests: latencies.length, errors: errors.length, p99Ms: p99(latencies), aloneMs: alone.ms, slowestMs: slowest, notCompleted, findings: errors.slice(0, 10) };
+    return {
+      rollouts, devices, requests: latencies.length, errors: errors.length, p99Ms: p99(latencies), aloneMs: alone.ms, slowestMs: slowest, fastestMs: fastest, notCompleted,
+      peakRssBytes: peakRssBytes(stack.pid), findings: errors.slice(0, 10),
+    };
   } finally {
     await stack?.stop();
     temp.remove();

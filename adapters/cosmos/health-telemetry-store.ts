@@ -3,7 +3,7 @@
  * one progress document per Event Hubs partition, and one document per rejected message. Problem queries read
  * only the devices that are unhealthy or quiet, never a whole wave.
  */
-import type { Container, Database, SqlParameter } from '@azure/cosmos';
+import { BulkOperationType, type Container, type Database, type JSONObject, type OperationInput, type OperationResponse, type SqlParameter } from '@azure/cosmos';
 import type { HealthProblemQuery, HealthSample, HealthTelemetryStore, MetricMeans, RejectedMessage, TelemetryProgress } from '../../domain/telemetry/health-sample';
 import { addToBuckets, windowMeans, type MetricBucket, type MetricWindow } from '../../domain/telemetry/metric-buckets';
 import { containers, escapeId } from './containers';
@@ -11,6 +11,21 @@ import { cosmosStatus } from './documents';
 
 type SampleDocument = HealthSample & { id: string; kind: 'health'; buckets?: MetricBucket[] };
 type ProgressDocument = TelemetryProgress & { id: string; kind: 'progress' };
+
+/**
+ * Devices' documents read or written per bulk request. One request per batch of messages, not one per message: under
+ * load the requests themselves (connections, headers, a round trip each) cost more than the documents they carry.
+ */
+const devicesPerRequest = 100;
+
+/**
+ * One bulk request. `items.bulk` is marked deprecated in favour of `executeBulkOperations`, which waits at least a
+ * second per call for stragglers (BulkHelper's intervalForPartialBatchInMs): one partition's batches come one at a
+ * time, so that second would cap a partition at 100 messages a second.
+ */
+async function bulk(container: Container, operations: OperationInput[]): Promise<OperationResponse[]> {
+  return container.items.bulk(operations, { continueOnError: true });
+}
 
 export class CosmosHealthTelemetryStore implements HealthTelemetryStore {
   private readonly health: Container;
@@ -27,15 +42,24 @@ export class CosmosHealthTelemetryStore implements HealthTelemetryStore {
     // One partition's batches come one at a time and a device always sends to the same partition, so
     // read-then-write does not race. Samples not newer than what is stored (a redelivered batch) are left out, so
     // the latest sample never goes back and no sample is counted twice in the metric buckets.
-    await Promise.all([...byDevice.entries()].map(async ([deviceId, deviceSamples]) => {
-      const stored = await this.readDocument(deviceId);
+    const stored = await this.readDocuments([...byDevice.keys()]);
+    const upserts: OperationInput[] = [];
+    for (const [deviceId, deviceSamples] of byDevice) {
+      const previous = stored.get(deviceId);
       const fresh = deviceSamples
-        .filter((s) => !stored || s.receivedAt > stored.receivedAt)
+        .filter((s) => !previous || s.receivedAt > previous.receivedAt)
         .sort((a, b) => a.receivedAt.localeCompare(b.receivedAt));
-      if (fresh.length === 0) return;
-      const buckets = fresh.reduce((b, s) => addToBuckets(b, s), stored?.buckets);
-      await this.health.items.upsert<SampleDocument>({ ...fresh[fresh.length - 1]!, id: escapeId(deviceId), kind: 'health', buckets });
-    }));
+      if (fresh.length === 0) continue;
+      const buckets = fresh.reduce((b, s) => addToBuckets(b, s), previous?.buckets);
+      const id = escapeId(deviceId);
+      const document: SampleDocument = { ...fresh[fresh.length - 1]!, id, kind: 'health', buckets };
+      // Plain JSON data; the SDK's JSONObject only lacks an index signature on the bucket type.
+      upserts.push({ operationType: BulkOperationType.Upsert, partitionKey: id, resourceBody: document as unknown as JSONObject });
+    }
+    for (let start = 0; start < upserts.length; start += devicesPerRequest) {
+      const failed = (await bulk(this.health, upserts.slice(start, start + devicesPerRequest))).find((r) => !succeeded(r));
+      if (failed) throw new Error(`storing health samples failed: status ${failed.statusCode}`);
+    }
     if (progress) await this.advance(progress);
   }
 
@@ -80,29 +104,40 @@ export class CosmosHealthTelemetryStore implements HealthTelemetryStore {
   }
 
   async latest(deviceIds: readonly string[]): Promise<HealthSample[]> {
-    const found = await Promise.all(deviceIds.map((id) => this.read(id)));
-    return found.filter((s): s is HealthSample => s !== undefined);
+    const stored = await this.readDocuments(deviceIds);
+    return deviceIds.flatMap((id) => {
+      const document = stored.get(id);
+      return document ? [toSample(document)] : [];
+    });
   }
 
   async metricMeans(deviceIds: readonly string[], window: MetricWindow): Promise<MetricMeans> {
     const means: MetricMeans = new Map();
-    await Promise.all(deviceIds.map(async (deviceId) => {
-      const found = windowMeans((await this.readDocument(deviceId))?.buckets, window);
+    for (const [deviceId, document] of await this.readDocuments(deviceIds)) {
+      const found = windowMeans(document.buckets, window);
       if (found) means.set(deviceId, found);
-    }));
+    }
     return means;
   }
 
-  private async read(deviceId: string): Promise<HealthSample | undefined> {
-    const document = await this.readDocument(deviceId);
-    return document && toSample(document);
-  }
-
-  /** A point read: one device's document, however large the container (cheaper than a query in Cosmos DB too). */
-  private async readDocument(deviceId: string): Promise<SampleDocument | undefined> {
-    const id = escapeId(deviceId);
-    const { resource } = await this.health.item(id, id).read<SampleDocument>();
-    return resource?.kind === 'health' ? resource : undefined;
+  /** Devices' documents by device id (devices without one left out), read in bulk: point reads, not a query. */
+  private async readDocuments(deviceIds: readonly string[]): Promise<Map<string, SampleDocument>> {
+    const documents = new Map<string, SampleDocument>();
+    const unique = [...new Set(deviceIds)];
+    for (let start = 0; start < unique.length; start += devicesPerRequest) {
+      const chunk = unique.slice(start, start + devicesPerRequest);
+      const results = await bulk(this.health, chunk.map((deviceId): OperationInput => {
+        const id = escapeId(deviceId);
+        return { operationType: BulkOperationType.Read, id, partitionKey: id };
+      }));
+      results.forEach((result, i) => {
+        if (result.statusCode === 404) return;
+        if (!succeeded(result)) throw new Error(`reading health samples failed: status ${result.statusCode}`);
+        const document = result.resourceBody as SampleDocument | undefined;
+        if (document?.kind === 'health') documents.set(chunk[i]!, document);
+      });
+    }
+    return documents;
   }
 
   /** Progress only moves forward (etag-guarded, so two batches of one partition cannot take it back). */
@@ -122,6 +157,10 @@ export class CosmosHealthTelemetryStore implements HealthTelemetryStore {
       }
     }
   }
+}
+
+function succeeded(result: OperationResponse): boolean {
+  return result.statusCode >= 200 && result.statusCode < 300;
 }
 
 function toSample(document: SampleDocument): HealthSample {

@@ -17,6 +17,7 @@ import type { AddressInfo } from 'node:net';
 import { createHttpServer } from '@vercel/cosmosdb-server';
 import { openJournal, type Journal, type Json, type StoredState } from './cosmos-journal';
 import { journalWrites } from './cosmos-writes';
+import { installLinearQueries } from './cosmos-linear-queries';
 
 export interface CosmosServer {
   /** e.g. http://127.0.0.1:41235/ */
@@ -30,16 +31,21 @@ export interface CosmosOptions {
 }
 
 export async function startCosmosServer(options: CosmosOptions = {}): Promise<CosmosServer> {
+  installLinearQueries();
   // Read (and compacted) before anything listens, so a bad journal fails the start.
   const saved = options.dataDir === undefined ? undefined : openJournal(options.dataDir);
-  const server = createHttpServer();
+  // Keep-alive: the server's default answers `connection: close`, so every request of the app cost a new TCP
+  // connection (thousands a second under load, in TIME_WAIT). Idle connections are kept long, because a server
+  // that drops one the moment a client reuses it makes that request fail with ECONNRESET; stop() closes them all.
+  const server = createHttpServer({ keepAlive: true });
+  server.keepAliveTimeout = IDLE_CONNECTION_MS;
   // Until the saved data is back in the server, writes are not journaled: they are the saved data.
   let journal: Journal | undefined;
   if (saved) journalWrites(server, () => journal);
   try {
     await listen(server);
   } catch (err) {
-    saved?.journal.close();
+    await saved?.journal.close();
     throw err;
   }
   const { port } = server.address() as AddressInfo;
@@ -49,7 +55,7 @@ export async function startCosmosServer(options: CosmosOptions = {}): Promise<Co
       await restore(endpoint, saved.state);
     } catch (err) {
       await close(server);
-      saved.journal.close();
+      await saved.journal.close();
       throw err;
     }
     journal = saved.journal;
@@ -58,10 +64,13 @@ export async function startCosmosServer(options: CosmosOptions = {}): Promise<Co
     endpoint,
     stop: async () => {
       await close(server);
-      journal?.close();
+      await journal?.close();
     },
   };
 }
+
+/** How long an idle client connection is kept open. */
+const IDLE_CONNECTION_MS = 10 * 60_000;
 
 /** Batches of documents sent at once on restore: fewer round trips, bounded request size. */
 const RESTORE_BATCH = { documents: 100, bytes: 4 << 20 };

@@ -25,9 +25,9 @@ interface WriteRequest {
 }
 
 /** Where writes go; none (undefined) while nothing is to be recorded. */
-export type JournalTarget = () => { append(records: JournalRecord[]): void } | undefined;
+export type JournalTarget = () => { append(records: JournalRecord[]): Promise<void> } | undefined;
 
-/** Appends the records of every successful write to the journal before its answer is sent. */
+/** Appends the records of every successful write to the journal, and sends its answer once they are on disk. */
 export function journalWrites(server: Server, target: JournalTarget): void {
   // Runs before the server's own listener, so the request body can be read alongside it.
   server.prependListener('request', (req: IncomingMessage, res: ServerResponse) => {
@@ -40,15 +40,21 @@ export function journalWrites(server: Server, target: JournalTarget): void {
 
     const end = res.end;
     res.end = function (this: ServerResponse, ...args: unknown[]) {
-      try {
-        journal.append(recordsOf(write, res.statusCode, args[0], requestBody));
-      } catch (err) {
+      const answer = (): void => void end.apply(this, args as Parameters<typeof end>);
+      const failed = (err: unknown): void => {
         // The change is in memory but not on disk: tell the client rather than pretend it is durable.
         console.error('cosmos stand-in: could not save a write:', err);
         res.statusCode = 500;
         args = [JSON.stringify({ code: 'InternalServerError', message: `write not saved: ${String(err)}` })];
+        answer();
+      };
+      // Appended now (the order of answers is the order of writes); answered once the flush covering it is done.
+      try {
+        journal.append(recordsOf(write, res.statusCode, args[0], requestBody)).then(answer, failed);
+      } catch (err) {
+        failed(err);
       }
-      return end.apply(this, args as Parameters<typeof end>);
+      return this;
     } as typeof res.end;
   });
 }

@@ -37,6 +37,8 @@ export interface StackOptions {
 
 export interface Stack {
   url: string;
+  /** The start-local process: the Functions host, the local IoT Hub and the Cosmos stand-in's thread. */
+  pid: number;
   output(): string;
   /** Whether the start-local process is still running (a crash of the stack ends it). */
   alive(): boolean;
@@ -106,6 +108,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   };
   return {
     url,
+    pid: child.pid!,
     output: () => log,
     alive: () => child.exitCode === null && child.signalCode === null,
     api: (method, route, body, caller = 'reliability@contoso.com', roles = ['OTA.Admin']) =>
