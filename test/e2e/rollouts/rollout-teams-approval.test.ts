@@ -41,7 +41,10 @@ it('an approver follows the card link, confirms, and the rollout goes ahead; rep
   expect(await page.text()).toMatch(/qa1@contoso\.com/);
   expect((await stack.api('GET', `rollouts/${body.id}`)).body.status).toBe('PendingApproval'); // GET never decides
 
-  const altered = first.approve.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A'));
+  // One character of the signature changed, away from its last one: a base64url signature's last character carries
+  // padding bits, so changing it there may make the token malformed (400) instead of forged.
+  const at = first.approve.length - 5;
+  const altered = first.approve.slice(0, at) + (first.approve[at] === 'A' ? 'B' : 'A') + first.approve.slice(at + 1);
   expect((await fetch(altered, { method: 'POST', headers: { accept: 'application/json' } })).status).toBe(403);
 
   const confirmed = await fetch(first.approve, { method: 'POST', headers: { accept: 'application/json' } });
