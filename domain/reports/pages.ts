@@ -1,5 +1,10 @@
 /** Reading a paged list to its end one page at a time, so a report holds a page, never the whole list. */
-import type { Page } from '../rollouts/rollout-store-port';
+import type { Page, PageRequest } from '../rollouts/rollout-store-port';
+
+/** The request for the page `continuationToken` names (the first when undefined), `limit` items long. */
+export function pageRequest(limit: number, continuationToken: string | undefined): PageRequest {
+  return { limit, ...(continuationToken ? { continuationToken } : {}) };
+}
 
 /**
  * Calls `visit` with each page's items in order, reading the next page only after `visit` is done with this one.

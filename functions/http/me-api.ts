@@ -10,6 +10,7 @@
 import type { HttpRequest, HttpResponseInit } from '@azure/functions';
 import { authorize, permissions, type Permission } from '../../domain/access/roles';
 import { principalFromHeaders, type PrincipalOptions } from './principal';
+import { problem } from './problem';
 
 export interface MeOptions extends PrincipalOptions {
   /** Where a browser signs in; unset (or blank) where nothing signs people in. */
@@ -34,9 +35,9 @@ export function createMeHandler(options: MeOptions = {}) {
   return async (request: HttpRequest): Promise<HttpResponseInit> => {
     const principal = principalFromHeaders(request.headers, options);
     if (!principal) {
-      const detail = 'Sign-in required: the request carries no authenticated principal.';
-      // problem+json with one extension member (RFC 9457 allows them): where to sign in.
-      return { status: 401, headers: { 'Content-Type': 'application/problem+json', ...noStore }, jsonBody: { type: 'about:blank', title: 'Unauthorized', status: 401, detail, ...(signInUrl ? { signInUrl } : {}) } };
+      const refusal = problem(401, 'Unauthorized', 'Sign-in required: the request carries no authenticated principal.');
+      // One extension member (RFC 9457 allows them): where to sign in.
+      return { ...refusal, headers: { ...refusal.headers, ...noStore }, jsonBody: { ...refusal.jsonBody, ...(signInUrl ? { signInUrl } : {}) } };
     }
     const me: Me = {
       name: principal.name ?? null,

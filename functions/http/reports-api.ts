@@ -18,7 +18,7 @@ import { toCsv } from '../../domain/reports/csv';
 import { toHtml } from '../../domain/reports/html';
 import { inventoryDocument, inventoryReport, parseInventoryFilter } from '../../domain/reports/inventory';
 import { InventoryTally } from '../../domain/reports/inventory-tally';
-import { forEachPage } from '../../domain/reports/pages';
+import { forEachPage, pageRequest } from '../../domain/reports/pages';
 import type { ReportDocument } from '../../domain/reports/report-document';
 import { buildRolloutReport, rolloutReportDocument } from '../../domain/reports/rollout-report';
 import { updateKey, type Update } from '../../domain/updates/update';
@@ -89,17 +89,17 @@ type ReportsDeps = { fleet: FleetPort; rollouts: RolloutStore; updates: UpdateSt
 
 /** Every device the filter selects, a projected page at a time. */
 function forEachDevicePage(deps: ReportsDeps, filter: DeviceFilter, visit: (devices: DeviceSummary[]) => void): Promise<number> {
-  return forEachPage((token) => deps.fleet.listDeviceSummaries(filter, { limit: fleetPageSize, ...(token ? { continuationToken: token } : {}) }), visit);
+  return forEachPage((token) => deps.fleet.listDeviceSummaries(filter, pageRequest(fleetPageSize, token)), visit);
 }
 
 /** The exposure of each latest update: its rollouts' batches one at a time, then one pass over the fleet for all. */
 async function exposures(deps: ReportsDeps): Promise<UpdateExposure[]> {
   const latest = new LatestPerName();
-  await forEachPage((token) => deps.updates.listPage({}, { limit: storePageSize, ...(token ? { continuationToken: token } : {}) }), (updates) => {
+  await forEachPage((token) => deps.updates.listPage({}, pageRequest(storePageSize, token)), (updates) => {
     latest.add(updates);
   });
   const scope = new Map(latest.list().map((update: Update) => [updateKey(update.updateId), { tally: new ExposureTally(update, exposedListLimit), rollouts: [] as { id: string; batchIds: string[] }[] }]));
-  await forEachPage((token) => deps.rollouts.listPage({}, { limit: storePageSize, ...(token ? { continuationToken: token } : {}) }), (summaries: RolloutSummary[]) => {
+  await forEachPage((token) => deps.rollouts.listPage({}, pageRequest(storePageSize, token)), (summaries: RolloutSummary[]) => {
     for (const summary of summaries) {
       scope.get(updateKey(summary.spec.updateId))?.rollouts.push({ id: summary.id, batchIds: summary.waves.flatMap((wave) => wave.batches.map((b) => b.id)) });
     }
